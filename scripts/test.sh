@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# `make test`: the whole suite on a throwaway database, browser tours included.
+# Fails when a test fails, errors, or is skipped (Odoo skips tours without Chrome).
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+apt_install chromium wkhtmltopdf fonts-dejavu-core
+setup_all
+
+DB="${STP_CRM_TEST_DB:-stp_crm_test_$$}"
+cleanup() { [ -n "${KEEP_TEST_DB:-}" ] || dropdb --if-exists "$DB" >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+
+log "installing stp_crm (with demo data) into the throwaway database $DB"
+odoo_cmd -d "$DB" -i stp_crm --stop-after-init --log-level=warn --test-tags=/stp_crm
+
+log "running stp_crm/tests"
+cd "$PROJECT_DIR"
+# shellcheck disable=SC2046
+"$PYTHON" -m pytest stp_crm/tests -p no:cacheprovider \
+    --odoo-database="$DB" --odoo-addons-path="$ADDONS_PATH" --odoo-http --odoo-log-level=warn \
+    --odoo-extra="data-dir=$ODOO_DATA_DIR" $(for a in $(odoo_db_args); do echo "--odoo-extra=${a#--}"; done) \
+    "$@"

@@ -1,0 +1,46 @@
+{
+    "name": "STP CRM",
+    "summary": "Customer relationship management for Vietnamese companies: "
+    "customer profiles, A/B/C tiers, installed base, work plans, contracts, tickets",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "author": "STP CRM",
+    "website": "https://github.com/stp-crm/stp_crm",
+    "license": "LGPL-3",
+    "application": True,
+    "installable": True,
+    "depends": [
+        "contacts",
+        "crm",
+        "sale_management",
+        "sale_stock",
+        "purchase",
+        "purchase_stock",
+        "stock",
+        "account",
+        "hr",
+        "calendar",
+        "project",
+        "portal",
+        "rating",
+        "utm",
+    ],
+    "external_dependencies": {"python": []},
+    "data": [
+        "security/stp_crm_security.xml",
+        "security/ir.model.access.csv",
+        "data/stp_crm_partner_data.xml",
+        "views/stp_crm_installed_product_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/stp_crm_menus.xml",
+    ],
+    "demo": [
+        "demo/stp_crm_partner_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "stp_crm/static/tests/tours/*.js",
+        ],
+    },
+}

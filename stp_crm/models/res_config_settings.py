@@ -1,0 +1,12 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    stp_tier_a_threshold = fields.Monetary(
+        related="company_id.stp_tier_a_threshold", readonly=False, currency_field="company_currency_id"
+    )
+    stp_tier_b_threshold = fields.Monetary(
+        related="company_id.stp_tier_b_threshold", readonly=False, currency_field="company_currency_id"
+    )

@@ -1,0 +1,244 @@
+import logging
+import threading
+import time
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+TIERS = [("a", "A"), ("b", "B"), ("c", "C")]
+TIER_BATCH_SIZE = 1000
+TIER_CRON_TIME_BUDGET = 15 * 60  # seconds; what is left is picked up by the next run
+
+
+class ResPartner(models.Model):
+    _name = "res.partner"
+    _inherit = ["res.partner", "stp.crm.input.mixin"]
+
+    stp_classification = fields.Selection(
+        [
+            ("prospect", "Prospect"),
+            ("customer", "Customer"),
+            ("supplier", "Supplier"),
+            ("partner", "Partner"),
+            ("competitor", "Competitor"),
+            ("distributor", "Distributor"),
+        ],
+        string="Classification",
+        index=True,
+        tracking=True,
+        help="The primary relationship with this contact.",
+    )
+    stp_tier = fields.Selection(
+        TIERS,
+        string="Tier",
+        company_dependent=True,
+        tracking=True,
+        help="A/B/C tier from the posted customer invoices minus refunds of the last 12 months "
+        "(untaxed, company currency), against the company's thresholds. Contacts take the tier "
+        "of their company. Recomputed when invoices are posted and every night.",
+    )
+    stp_tier_locked = fields.Boolean(
+        string="Tier Locked",
+        tracking=True,
+        help="Keep the tier set by hand: automatic recomputation leaves it alone.",
+    )
+    stp_tier_date = fields.Date(
+        string="Tier Computed On", readonly=True, copy=False, index="btree_not_null"
+    )
+    stp_tier_revenue = fields.Monetary(
+        string="Revenue (12 Months)",
+        compute="_compute_stp_tier_revenue",
+        currency_field="stp_company_currency_id",
+        help="Posted customer invoices minus refunds of the last 12 months, untaxed, in company currency.",
+    )
+    stp_company_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_stp_company_currency_id", string="Company Currency"
+    )
+    stp_potential = fields.Selection(
+        [("high", "High"), ("medium", "Medium"), ("low", "Low")],
+        string="Potential",
+        index=True,
+        tracking=True,
+    )
+    stp_prospect_quality = fields.Selection(
+        [("good", "Good"), ("normal", "Normal"), ("poor", "Poor")],
+        string="Prospect Quality",
+        tracking=True,
+    )
+    stp_source_id = fields.Many2one(
+        "utm.source", string="Prospect Source", index="btree_not_null", ondelete="set null"
+    )
+    stp_business_status = fields.Text(string="Business Status", help="How the customer's business is doing.")
+    stp_development_trend = fields.Selection(
+        [("growing", "Growing"), ("stable", "Stable"), ("declining", "Declining")],
+        string="Development Trend",
+    )
+    stp_market_position = fields.Text(string="Market Position")
+    stp_installed_product_ids = fields.One2many(
+        "stp.crm.installed.product",
+        "partner_id",
+        string="Installed Products",
+        groups="stp_crm.group_stp_crm_user",
+    )
+    stp_installed_product_count = fields.Integer(
+        compute="_compute_stp_installed_product_count",
+        string="Installed Product Count",
+        groups="stp_crm.group_stp_crm_user",
+    )
+
+    @api.depends_context("company")
+    def _compute_stp_company_currency_id(self):
+        self.stp_company_currency_id = self.env.company.currency_id
+
+    @api.depends_context("company")
+    def _compute_stp_tier_revenue(self):
+        commercial = self.commercial_partner_id
+        revenue = commercial._stp_revenue_by_partner(self.env.company)
+        for partner in self:
+            partner.stp_tier_revenue = revenue.get(partner.commercial_partner_id.id, 0.0)
+
+    def _compute_stp_installed_product_count(self):
+        counts = dict(
+            self.env["stp.crm.installed.product"]._read_group(
+                [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.stp_installed_product_count = counts.get(partner, 0)
+
+    def action_stp_open_installed_products(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("stp_crm.stp_crm_installed_product_action")
+        action["domain"] = [("partner_id", "child_of", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
+        return action
+
+    # ------------------------------------------------------------------
+    # Tier computation
+    # ------------------------------------------------------------------
+    def _stp_revenue_by_partner(self, company):
+        """Untaxed invoiced revenue minus refunds over the last 12 months, per
+        commercial partner id of ``self``, in ``company``'s currency: one query."""
+        if not self.ids:
+            return {}
+        today = fields.Date.context_today(self)
+        groups = (
+            self.env["account.move"]
+            .sudo()
+            ._read_group(
+                [
+                    ("company_id", "=", company.id),
+                    ("state", "=", "posted"),
+                    ("move_type", "in", ("out_invoice", "out_refund")),
+                    ("invoice_date", ">", today - relativedelta(months=12)),
+                    ("invoice_date", "<=", today),
+                    ("commercial_partner_id", "in", self.ids),
+                ],
+                ["commercial_partner_id"],
+                ["amount_untaxed_signed:sum"],
+            )
+        )
+        return {partner.id: amount for partner, amount in groups}
+
+    @api.model
+    def _stp_tier_for_revenue(self, company, revenue):
+        if company.currency_id.compare_amounts(revenue, company.stp_tier_a_threshold) >= 0:
+            return "a"
+        if company.currency_id.compare_amounts(revenue, company.stp_tier_b_threshold) >= 0:
+            return "b"
+        return "c"
+
+    def _stp_update_tiers(self, companies=None):
+        """Recompute the tier of the commercial partners of ``self`` and of all
+        their contacts, in every company (or in ``companies``). The number of
+        queries does not depend on the number of partners, only on what changes."""
+        commercial = self.commercial_partner_id.with_context(active_test=False)
+        if not commercial:
+            return
+        family = self.with_context(active_test=False).search([("commercial_partner_id", "in", commercial.ids)])
+        for company in companies or self.env["res.company"].sudo().search([]):
+            revenue = commercial._stp_revenue_by_partner(company)
+            family_in_company = family.with_company(company).sudo()
+            changes = {}
+            for partner in family_in_company:
+                head = partner.commercial_partner_id
+                if partner.stp_tier_locked:
+                    continue
+                if head.stp_tier_locked:
+                    tier = head.stp_tier
+                else:
+                    tier = self._stp_tier_for_revenue(company, revenue.get(head.id, 0.0))
+                if partner.stp_tier != tier:
+                    changes.setdefault(tier, []).append(partner.id)
+            for tier, partner_ids in changes.items():
+                family_in_company.browse(partner_ids).with_context(stp_tier_recompute=True).write({"stp_tier": tier})
+
+    @api.model
+    def _stp_retier_all(self, companies=None, batch_size=TIER_BATCH_SIZE):
+        """Recompute every commercial partner's tier now, batch by batch (no commit:
+        used inside a user transaction, e.g. after a threshold change)."""
+        commercial_ids = self.with_context(active_test=False).search(
+            ["|", ("is_company", "=", True), ("parent_id", "=", False)], order="id"
+        ).ids
+        for start in range(0, len(commercial_ids), batch_size):
+            self.browse(commercial_ids[start : start + batch_size])._stp_update_tiers(companies)
+
+    @api.model
+    def _cron_stp_retier(self, batch_size=TIER_BATCH_SIZE):
+        """Daily: re-tier every commercial partner not yet done today, a batch at a
+        time, committing after each one. Rows are claimed with SKIP LOCKED so that
+        several cron workers (or servers) share the work without overlap."""
+        today = fields.Date.context_today(self)
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        started, done = time.monotonic(), 0
+        while time.monotonic() - started < TIER_CRON_TIME_BUDGET:
+            partners = self._stp_claim_tier_batch(today, batch_size)
+            if not partners:
+                break
+            partners._stp_update_tiers()
+            partners.write({"stp_tier_date": today})
+            done += len(partners)
+            if auto_commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        remaining = self.with_context(active_test=False).search_count(self._stp_tier_pending_domain(today))
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        _logger.info("STP CRM: re-tiered %s partners, %s left for the next run", done, remaining)
+
+    @api.model
+    def _stp_tier_pending_domain(self, today):
+        return [
+            ("active", "in", (True, False)),
+            "|", ("is_company", "=", True), ("parent_id", "=", False),
+            "|", ("stp_tier_date", "=", False), ("stp_tier_date", "<", today),
+        ]
+
+    @api.model
+    def _stp_claim_tier_batch(self, today, batch_size):
+        query = self.with_context(active_test=False)._search(self._stp_tier_pending_domain(today), limit=batch_size, order="id")
+        self.env.cr.execute(SQL("%s FOR UPDATE SKIP LOCKED", query.select()))
+        return self.browse(row[0] for row in self.env.cr.fetchall())
+
+    # ------------------------------------------------------------------
+    # Contacts follow their company
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        partners = super().create(vals_list)
+        contacts = partners.filtered("parent_id")
+        if contacts:
+            contacts._stp_update_tiers()
+        return partners
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "parent_id" in vals or ("stp_tier_locked" in vals and not vals["stp_tier_locked"]):
+            self._stp_update_tiers()
+        elif "stp_tier" in vals and not self.env.context.get("stp_tier_recompute"):
+            # A tier locked by hand on a company reaches its contacts.
+            locked_heads = self.filtered(lambda p: p.stp_tier_locked and p.child_ids)
+            locked_heads._stp_update_tiers(companies=self.env.company)
+        return result

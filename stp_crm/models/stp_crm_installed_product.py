@@ -1,0 +1,80 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class StpCrmInstalledProduct(models.Model):
+    _name = "stp.crm.installed.product"
+    _description = "Installed Product"
+    _inherit = ["mail.thread", "mail.activity.mixin", "stp.crm.input.mixin"]
+    _order = "install_date desc, id desc"
+    _check_company_auto = True
+
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, tracking=True, check_company=True
+    )
+    product_id = fields.Many2one(
+        "product.product", string="Product", required=True, index=True, tracking=True, check_company=True
+    )
+    lot_id = fields.Many2one(
+        "stock.lot",
+        string="Serial Number",
+        index="btree_not_null",
+        tracking=True,
+        check_company=True,
+        domain="[('product_id', '=', product_id)]",
+    )
+    install_date = fields.Date(string="Installation Date", default=fields.Date.context_today, tracking=True)
+    location = fields.Char(string="Location", help="Where the product is installed.")
+    state = fields.Selection(
+        [
+            ("running", "Running"),
+            ("maintenance", "Under Maintenance"),
+            ("faulty", "Faulty"),
+            ("retired", "Retired"),
+        ],
+        string="Status",
+        default="running",
+        required=True,
+        index=True,
+        tracking=True,
+    )
+    warranty_end_date = fields.Date(string="Warranty End Date", tracking=True)
+    note = fields.Text(string="Notes")
+    picking_id = fields.Many2one(
+        "stock.picking", string="Delivery", readonly=True, index="btree_not_null", check_company=True
+    )
+    company_id = fields.Many2one(
+        "res.company", string="Company", required=True, index=True, default=lambda self: self.env.company
+    )
+    active = fields.Boolean(default=True)
+
+    @api.depends("product_id", "lot_id", "partner_id")
+    def _compute_display_name(self):
+        for installed in self:
+            name = installed.product_id.display_name or ""
+            if installed.lot_id:
+                name = f"{name} ({installed.lot_id.name})"
+            installed.display_name = name
+
+    @api.constrains("lot_id", "product_id")
+    def _check_lot_product(self):
+        for installed in self:
+            if installed.lot_id and installed.lot_id.product_id != installed.product_id:
+                raise ValidationError(
+                    _(
+                        "Serial number %(lot)s belongs to %(lot_product)s, not to %(product)s.",
+                        lot=installed.lot_id.name,
+                        lot_product=installed.lot_id.product_id.display_name,
+                        product=installed.product_id.display_name,
+                    )
+                )
+
+    @api.constrains("install_date", "warranty_end_date")
+    def _check_dates(self):
+        for installed in self:
+            if (
+                installed.install_date
+                and installed.warranty_end_date
+                and installed.warranty_end_date < installed.install_date
+            ):
+                raise ValidationError(_("The warranty cannot end before the product is installed."))

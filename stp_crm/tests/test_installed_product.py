@@ -1,0 +1,127 @@
+from odoo.exceptions import ValidationError
+from odoo.tests import Form, TransactionCase, tagged
+
+
+class InstalledBaseCommon(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.warehouse = cls.env["stock.warehouse"].search([("company_id", "=", cls.env.company.id)], limit=1)
+        cls.stock_location = cls.warehouse.lot_stock_id
+        cls.customer = cls.env["res.partner"].create({"name": "Bệnh viện Đa khoa Tâm Anh", "is_company": True})
+        cls.product = cls.env["product.product"].create(
+            {"name": "Máy siêu âm SA-9", "is_storable": True, "tracking": "serial"}
+        )
+        cls.lots = cls.env["stock.lot"].create(
+            [{"name": f"SA9-{i:04d}", "product_id": cls.product.id} for i in range(1, 4)]
+        )
+        for lot in cls.lots:
+            cls.env["stock.quant"]._update_available_quantity(cls.product, cls.stock_location, 1.0, lot_id=lot)
+
+    @classmethod
+    def _deliver(cls, partner, lots):
+        picking = cls.env["stock.picking"].create(
+            {
+                "picking_type_id": cls.warehouse.out_type_id.id,
+                "partner_id": partner.id,
+                "location_id": cls.stock_location.id,
+                "location_dest_id": cls.env.ref("stock.stock_location_customers").id,
+                "move_ids": [
+                    (0, 0, {
+                        "name": cls.product.name,
+                        "product_id": cls.product.id,
+                        "product_uom_qty": len(lots),
+                        "product_uom": cls.product.uom_id.id,
+                        "location_id": cls.stock_location.id,
+                        "location_dest_id": cls.env.ref("stock.stock_location_customers").id,
+                    })
+                ],
+            }
+        )
+        picking.action_confirm()
+        picking.move_ids.move_line_ids.unlink()
+        picking.move_ids.write({"move_line_ids": [
+            (0, 0, {
+                "product_id": cls.product.id,
+                "lot_id": lot.id,
+                "quantity": 1.0,
+                "location_id": cls.stock_location.id,
+                "location_dest_id": cls.env.ref("stock.stock_location_customers").id,
+                "picking_id": picking.id,
+            })
+            for lot in lots
+        ]})
+        picking.move_ids.picked = True
+        picking.button_validate()
+        return picking
+
+
+@tagged("post_install", "-at_install")
+class TestInstalledBase(InstalledBaseCommon):
+    def test_delivery_creates_one_installed_product_per_serial(self):
+        picking = self._deliver(self.customer, self.lots[:2])
+        self.assertEqual(picking.state, "done")
+        installed = self.customer.stp_installed_product_ids
+        self.assertEqual(installed.lot_id, self.lots[:2])
+        self.assertEqual(set(installed.mapped("state")), {"running"})
+        self.assertEqual(installed.picking_id, picking)
+        self.assertEqual(installed.mapped("install_date"), [picking.date_done.date()] * 2)
+        self.assertEqual(self.customer.stp_installed_product_count, 2)
+
+    def test_delivery_to_a_contact_is_installed_at_the_company(self):
+        contact = self.env["res.partner"].create({"name": "Phòng vật tư", "parent_id": self.customer.id})
+        self._deliver(contact, self.lots[2])
+        self.assertEqual(self.customer.stp_installed_product_ids.lot_id, self.lots[2])
+
+    def test_return_retires_the_installed_product(self):
+        picking = self._deliver(self.customer, self.lots[:2])
+        wizard_form = Form(
+            self.env["stock.return.picking"].with_context(active_id=picking.id, active_model="stock.picking")
+        )
+        wizard = wizard_form.save()
+        wizard.product_return_moves.quantity = 1.0
+        action = wizard.action_create_returns()
+        return_picking = self.env["stock.picking"].browse(action["res_id"])
+        return_picking.move_ids.move_line_ids.unlink()
+        return_picking.move_ids.write({"move_line_ids": [(0, 0, {
+            "product_id": self.product.id,
+            "lot_id": self.lots[0].id,
+            "quantity": 1.0,
+            "location_id": return_picking.location_id.id,
+            "location_dest_id": return_picking.location_dest_id.id,
+            "picking_id": return_picking.id,
+        })]})
+        return_picking.move_ids.picked = True
+        return_picking.button_validate()
+        self.assertEqual(return_picking.state, "done")
+        by_lot = {i.lot_id: i.state for i in self.customer.stp_installed_product_ids}
+        self.assertEqual(by_lot, {self.lots[0]: "retired", self.lots[1]: "running"})
+
+    def test_untracked_products_and_internal_moves_are_ignored(self):
+        other = self.env["product.product"].create({"name": "Giấy in", "is_storable": True})
+        self.env["stock.quant"]._update_available_quantity(other, self.stock_location, 5.0)
+        picking = self.env["stock.picking"].create({
+            "picking_type_id": self.warehouse.out_type_id.id,
+            "partner_id": self.customer.id,
+            "location_id": self.stock_location.id,
+            "location_dest_id": self.env.ref("stock.stock_location_customers").id,
+            "move_ids": [(0, 0, {
+                "name": other.name, "product_id": other.id, "product_uom_qty": 5, "product_uom": other.uom_id.id,
+                "location_id": self.stock_location.id,
+                "location_dest_id": self.env.ref("stock.stock_location_customers").id,
+            })],
+        })
+        picking.action_confirm()
+        picking.action_assign()
+        picking.move_ids.picked = True
+        picking.button_validate()
+        self.assertEqual(picking.state, "done")
+        self.assertFalse(self.customer.stp_installed_product_ids)
+
+    def test_lot_of_another_product_is_refused(self):
+        other = self.env["product.product"].create({"name": "Đầu dò", "tracking": "serial", "is_storable": True})
+        with self.assertRaises(ValidationError):
+            self.env["stp.crm.installed.product"].create(
+                {"partner_id": self.customer.id, "product_id": other.id, "lot_id": self.lots[0].id}
+            )
+        self.assertFalse(self.env["stp.crm.installed.product"].search([("product_id", "=", other.id)]))

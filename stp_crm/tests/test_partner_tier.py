@@ -1,0 +1,117 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo.exceptions import ValidationError
+from odoo.tests import Form, tagged
+
+from .common import StpCrmAccountCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPartnerTier(StpCrmAccountCommon):
+    def test_new_customer_is_tier_c(self):
+        self.assertEqual(self.customer.stp_tier, "c")
+        self.assertEqual(self.customer_contact.stp_tier, "c")
+
+    def test_posted_invoices_raise_the_tier_and_contacts_follow(self):
+        self._invoice(self.customer, 2_500.0)
+        self.assertEqual(self.customer.stp_tier, "b")
+        self.assertEqual(self.customer_contact.stp_tier, "b")
+        self._invoice(self.customer_contact, 8_000.0)  # invoiced to the contact: counts for the company
+        self.assertEqual(self.customer.stp_tier, "a")
+        self.assertEqual(self.customer_contact.stp_tier, "a")
+        self.assertEqual(self.customer.stp_tier_revenue, 10_500.0)
+
+    def test_refunds_are_subtracted(self):
+        self._invoice(self.customer, 12_000.0)
+        self.assertEqual(self.customer.stp_tier, "a")
+        self._invoice(self.customer, 3_000.0, move_type="out_refund")
+        self.assertEqual(self.customer.stp_tier, "b")
+        self.assertEqual(self.customer.stp_tier_revenue, 9_000.0)
+
+    def test_draft_cancelled_and_old_invoices_do_not_count(self):
+        draft = self.init_invoice("out_invoice", partner=self.customer, invoice_date=self._today(), amounts=[50_000.0], taxes=[])
+        self.assertEqual(self.customer.stp_tier, "c")
+        self._invoice(self.customer, 50_000.0, invoice_date=self._today() - relativedelta(months=13))
+        self.assertEqual(self.customer.stp_tier, "c")
+        draft.action_post()
+        self.assertEqual(self.customer.stp_tier, "a")
+        draft.button_draft()
+        draft.button_cancel()
+        self.assertEqual(self.customer.stp_tier, "c")
+
+    def test_foreign_currency_invoice_counts_in_company_currency(self):
+        currency = self.setup_other_currency("EUR", rates=[("2000-01-01", 0.5)])["currency"]
+        # 6,000 EUR at 0.5 EUR per company unit = 12,000 in company currency.
+        self._invoice(self.customer, 6_000.0, currency=currency)
+        self.assertEqual(self.customer.stp_tier_revenue, 12_000.0)
+        self.assertEqual(self.customer.stp_tier, "a")
+
+    def test_other_company_has_its_own_invoices_and_thresholds(self):
+        company_b = self.setup_other_company(name="Chi nhánh Hà Nội")["company"]
+        company_b.write({"stp_tier_a_threshold": 1_000.0, "stp_tier_b_threshold": 500.0})
+        self._invoice(self.customer, 700.0, company=company_b)
+        self.assertEqual(self.customer.with_company(company_b).stp_tier, "b")
+        self.assertEqual(self.customer.with_company(self.company).stp_tier, "c")
+        self.assertEqual(self.customer_contact.with_company(company_b).stp_tier, "b")
+        partners_b = self.env["res.partner"].with_company(company_b).search(
+            [("stp_tier", "=", "b"), ("id", "in", (self.customer | self.customer_contact).ids)]
+        )
+        self.assertEqual(partners_b, self.customer | self.customer_contact)
+
+    def test_threshold_change_retiers_at_once(self):
+        self._invoice(self.customer, 3_000.0)
+        self.assertEqual(self.customer.stp_tier, "b")
+        settings = Form(self.env["res.config.settings"])
+        settings.stp_tier_a_threshold = 2_500.0
+        settings.stp_tier_b_threshold = 1_000.0
+        settings.save().execute()
+        self.assertEqual(self.company.stp_tier_a_threshold, 2_500.0)
+        self.assertEqual(self.customer.stp_tier, "a")
+        self.assertEqual(self.customer_contact.stp_tier, "a")
+
+    def test_thresholds_must_be_ordered(self):
+        with self.assertRaises(ValidationError):
+            self.company.write({"stp_tier_a_threshold": 100.0, "stp_tier_b_threshold": 200.0})
+        self.assertEqual(self.company.stp_tier_a_threshold, 10_000.0)
+
+    def test_locked_tier_is_kept(self):
+        self.customer.write({"stp_tier_locked": True, "stp_tier": "a"})
+        self.assertEqual(self.customer_contact.stp_tier, "a", "contacts follow a locked company tier")
+        self._invoice(self.customer, 100.0)
+        self.assertEqual(self.customer.stp_tier, "a")
+        self.customer.stp_tier_locked = False
+        self.assertEqual(self.customer.stp_tier, "c", "unlocking recomputes the tier")
+
+    def test_new_contact_takes_its_company_tier(self):
+        self._invoice(self.customer, 20_000.0)
+        contact = self.env["res.partner"].create({"name": "Liên hệ mới", "parent_id": self.customer.id})
+        self.assertEqual(contact.stp_tier, "a")
+        loose = self.env["res.partner"].create({"name": "Người lẻ"})
+        self.assertEqual(loose.stp_tier, "c")
+        loose.parent_id = self.customer
+        self.assertEqual(loose.stp_tier, "a")
+
+    def test_tier_change_is_tracked_in_chatter(self):
+        self._invoice(self.customer, 20_000.0)
+        tracking = self.customer.message_ids.tracking_value_ids.filtered(
+            lambda t: t.field_id.name == "stp_tier"
+        )
+        self.assertEqual(len(tracking), 1)
+        self.assertEqual(tracking.new_value_char, "A")
+
+    def test_batch_cron_retiers_everyone_once_per_day(self):
+        partners = self.env["res.partner"].create(
+            [{"name": f"Khách {i}", "is_company": True} for i in range(7)]
+        )
+        invoices = self.env["account.move"]
+        for partner in partners[:3]:
+            invoices |= self.init_invoice("out_invoice", partner=partner, invoice_date=self._today(), amounts=[20_000.0], taxes=[])
+        # Post without the immediate trigger, as if invoices arrived by import.
+        invoices.with_context(skip_stp_tier_update=True).action_post()
+        self.assertEqual(partners.mapped("stp_tier"), ["c"] * 7)
+        self.env["res.partner"]._cron_stp_retier(batch_size=3)
+        self.assertEqual(partners.mapped("stp_tier"), ["a"] * 3 + ["c"] * 4)
+        self.assertTrue(all(p.stp_tier_date == self._today() for p in partners))
+        # A second run the same day finds nothing to do.
+        pending = self.env["res.partner"]._stp_claim_tier_batch(self._today(), 1000)
+        self.assertFalse(pending)
