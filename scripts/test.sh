@@ -17,5 +17,5 @@ cd "$PROJECT_DIR"
 # shellcheck disable=SC2046
 "$PYTHON" -m pytest stp_crm/tests -p no:cacheprovider \
     --odoo-database="$DB" --odoo-addons-path="$ADDONS_PATH" --odoo-http --odoo-log-level=warn \
-    --odoo-extra="data-dir=$ODOO_DATA_DIR" $(for a in $(odoo_db_args); do echo "--odoo-extra=${a#--}"; done) \
+    --odoo-extra="data-dir=$ODOO_DATA_DIR" --odoo-extra=max-cron-threads=0 $(for a in $(odoo_db_args); do echo "--odoo-extra=${a#--}"; done) \
     "$@"

@@ -218,6 +218,7 @@ class ResPartner(models.Model):
 
     @api.model
     def _stp_claim_tier_batch(self, today, batch_size):
+        self.flush_model(["stp_tier_date", "parent_id", "is_company", "active"])
         query = self.with_context(active_test=False)._search(self._stp_tier_pending_domain(today), limit=batch_size, order="id")
         self.env.cr.execute(SQL("%s FOR UPDATE SKIP LOCKED", query.select()))
         return self.browse(row[0] for row in self.env.cr.fetchall())

@@ -1,7 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo.exceptions import ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import tagged
 
 from .common import StpCrmAccountCommon
 
@@ -40,7 +40,7 @@ class TestPartnerTier(StpCrmAccountCommon):
         self.assertEqual(self.customer.stp_tier, "c")
 
     def test_foreign_currency_invoice_counts_in_company_currency(self):
-        currency = self.setup_other_currency("EUR", rates=[("2000-01-01", 0.5)])["currency"]
+        currency = self.setup_other_currency("EUR", rates=[("2000-01-01", 0.5)])
         # 6,000 EUR at 0.5 EUR per company unit = 12,000 in company currency.
         self._invoice(self.customer, 6_000.0, currency=currency)
         self.assertEqual(self.customer.stp_tier_revenue, 12_000.0)
@@ -61,10 +61,9 @@ class TestPartnerTier(StpCrmAccountCommon):
     def test_threshold_change_retiers_at_once(self):
         self._invoice(self.customer, 3_000.0)
         self.assertEqual(self.customer.stp_tier, "b")
-        settings = Form(self.env["res.config.settings"])
-        settings.stp_tier_a_threshold = 2_500.0
-        settings.stp_tier_b_threshold = 1_000.0
-        settings.save().execute()
+        self.env["res.config.settings"].create(
+            {"stp_tier_a_threshold": 2_500.0, "stp_tier_b_threshold": 1_000.0}
+        ).execute()
         self.assertEqual(self.company.stp_tier_a_threshold, 2_500.0)
         self.assertEqual(self.customer.stp_tier, "a")
         self.assertEqual(self.customer_contact.stp_tier, "a")
@@ -92,7 +91,13 @@ class TestPartnerTier(StpCrmAccountCommon):
         self.assertEqual(loose.stp_tier, "a")
 
     def test_tier_change_is_tracked_in_chatter(self):
-        self._invoice(self.customer, 20_000.0)
+        # The invoicing fixtures disable tracking; the tier must be tracked in real use.
+        invoice = self.init_invoice("out_invoice", partner=self.customer, invoice_date=self._today(), amounts=[20_000.0], taxes=[])
+        invoice.with_context(skip_stp_tier_update=True).action_post()
+        self.customer.with_context(tracking_disable=False, mail_notrack=False)._stp_update_tiers()
+        self.env.flush_all()
+        self.env.cr.precommit.run()  # tracking is written at commit time
+        self.env.invalidate_all()
         tracking = self.customer.message_ids.tracking_value_ids.filtered(
             lambda t: t.field_id.name == "stp_tier"
         )
