@@ -92,6 +92,8 @@ class TestPartnerTier(StpCrmAccountCommon):
 
     def test_tier_change_is_tracked_in_chatter(self):
         # The invoicing fixtures disable tracking; the tier must be tracked in real use.
+        self.env.flush_all()
+        self.env.cr.precommit.run()
         invoice = self.init_invoice("out_invoice", partner=self.customer, invoice_date=self._today(), amounts=[20_000.0], taxes=[])
         invoice.with_context(skip_stp_tier_update=True).action_post()
         self.customer.with_context(tracking_disable=False, mail_notrack=False)._stp_update_tiers()
