@@ -4,6 +4,7 @@ A skipped test counts as a failure: Odoo skips browser tours silently when it
 finds no Chrome or no websocket-client, and a suite that skips its tours has
 not proven what it claims.
 """
+
 import pytest
 
 

@@ -3,6 +3,7 @@
 Export the .pot first (make pot). Untranslated terms are listed and left empty,
 so the translation test fails until a translator fills them in vi_terms.py.
 """
+
 import pathlib
 import sys
 

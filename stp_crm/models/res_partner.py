@@ -46,9 +46,7 @@ class ResPartner(models.Model):
         tracking=True,
         help="Keep the tier set by hand: automatic recomputation leaves it alone.",
     )
-    stp_tier_date = fields.Date(
-        string="Tier Computed On", readonly=True, copy=False, index="btree_not_null"
-    )
+    stp_tier_date = fields.Date(string="Tier Computed On", readonly=True, copy=False, index="btree_not_null")
     stp_tier_revenue = fields.Monetary(
         string="Revenue (12 Months)",
         compute="_compute_stp_tier_revenue",
@@ -69,9 +67,7 @@ class ResPartner(models.Model):
         string="Prospect Quality",
         tracking=True,
     )
-    stp_source_id = fields.Many2one(
-        "utm.source", string="Prospect Source", index="btree_not_null", ondelete="set null"
-    )
+    stp_source_id = fields.Many2one("utm.source", string="Prospect Source", index="btree_not_null", ondelete="set null")
     stp_business_status = fields.Text(string="Business Status", help="How the customer's business is doing.")
     stp_development_trend = fields.Selection(
         [("growing", "Growing"), ("stable", "Stable"), ("declining", "Declining")],
@@ -181,9 +177,11 @@ class ResPartner(models.Model):
     def _stp_retier_all(self, companies=None, batch_size=TIER_BATCH_SIZE):
         """Recompute every commercial partner's tier now, batch by batch (no commit:
         used inside a user transaction, e.g. after a threshold change)."""
-        commercial_ids = self.with_context(active_test=False).search(
-            ["|", ("is_company", "=", True), ("parent_id", "=", False)], order="id"
-        ).ids
+        commercial_ids = (
+            self.with_context(active_test=False)
+            .search(["|", ("is_company", "=", True), ("parent_id", "=", False)], order="id")
+            .ids
+        )
         for start in range(0, len(commercial_ids), batch_size):
             self.browse(commercial_ids[start : start + batch_size])._stp_update_tiers(companies)
 
@@ -212,14 +210,20 @@ class ResPartner(models.Model):
     def _stp_tier_pending_domain(self, today):
         return [
             ("active", "in", (True, False)),
-            "|", ("is_company", "=", True), ("parent_id", "=", False),
-            "|", ("stp_tier_date", "=", False), ("stp_tier_date", "<", today),
+            "|",
+            ("is_company", "=", True),
+            ("parent_id", "=", False),
+            "|",
+            ("stp_tier_date", "=", False),
+            ("stp_tier_date", "<", today),
         ]
 
     @api.model
     def _stp_claim_tier_batch(self, today, batch_size):
         self.flush_model(["stp_tier_date", "parent_id", "is_company", "active"])
-        query = self.with_context(active_test=False)._search(self._stp_tier_pending_domain(today), limit=batch_size, order="id")
+        query = self.with_context(active_test=False)._search(
+            self._stp_tier_pending_domain(today), limit=batch_size, order="id"
+        )
         self.env.cr.execute(SQL("%s FOR UPDATE SKIP LOCKED", query.select()))
         return self.browse(row[0] for row in self.env.cr.fetchall())
 

@@ -16,9 +16,11 @@ class StockPicking(models.Model):
             lambda ml: ml.lot_id and ml.product_id.tracking == "serial"
         )
         delivered = move_lines.filtered(
-            lambda ml: ml.location_dest_id.usage == "customer"
-            and ml.location_id.usage != "customer"
-            and ml.picking_id.partner_id
+            lambda ml: (
+                ml.location_dest_id.usage == "customer"
+                and ml.location_id.usage != "customer"
+                and ml.picking_id.partner_id
+            )
         )
         returned = move_lines.filtered(
             lambda ml: ml.location_id.usage == "customer" and ml.location_dest_id.usage != "customer"

@@ -1,8 +1,10 @@
-from . import test_partner_tier
-from . import test_installed_product
-from . import test_access
-from . import test_xmlrpc
-from . import test_ui
-from . import test_translations
-from . import test_performance
-from . import test_api_docs
+from . import (
+    test_access,
+    test_api_docs,
+    test_installed_product,
+    test_partner_tier,
+    test_performance,
+    test_translations,
+    test_ui,
+    test_xmlrpc,
+)

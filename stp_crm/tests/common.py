@@ -32,7 +32,10 @@ class StpCrmUsersMixin:
             company_id=cls.env.company.id,
         )
         cls.plain_employee = new_test_user(
-            cls.env, login="plain_employee", name="Nhân viên thường", groups="base.group_user",
+            cls.env,
+            login="plain_employee",
+            name="Nhân viên thường",
+            groups="base.group_user",
             company_id=cls.env.company.id,
         )
 

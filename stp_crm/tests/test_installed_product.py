@@ -27,30 +27,42 @@ class InstalledBaseCommon(TransactionCase):
                 "location_id": cls.stock_location.id,
                 "location_dest_id": cls.env.ref("stock.stock_location_customers").id,
                 "move_ids": [
-                    (0, 0, {
-                        "name": cls.product.name,
-                        "product_id": cls.product.id,
-                        "product_uom_qty": len(lots),
-                        "product_uom": cls.product.uom_id.id,
-                        "location_id": cls.stock_location.id,
-                        "location_dest_id": cls.env.ref("stock.stock_location_customers").id,
-                    })
+                    (
+                        0,
+                        0,
+                        {
+                            "name": cls.product.name,
+                            "product_id": cls.product.id,
+                            "product_uom_qty": len(lots),
+                            "product_uom": cls.product.uom_id.id,
+                            "location_id": cls.stock_location.id,
+                            "location_dest_id": cls.env.ref("stock.stock_location_customers").id,
+                        },
+                    )
                 ],
             }
         )
         picking.action_confirm()
         picking.move_ids.move_line_ids.unlink()
-        picking.move_ids.write({"move_line_ids": [
-            (0, 0, {
-                "product_id": cls.product.id,
-                "lot_id": lot.id,
-                "quantity": 1.0,
-                "location_id": cls.stock_location.id,
-                "location_dest_id": cls.env.ref("stock.stock_location_customers").id,
-                "picking_id": picking.id,
-            })
-            for lot in lots
-        ]})
+        picking.move_ids.write(
+            {
+                "move_line_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": cls.product.id,
+                            "lot_id": lot.id,
+                            "quantity": 1.0,
+                            "location_id": cls.stock_location.id,
+                            "location_dest_id": cls.env.ref("stock.stock_location_customers").id,
+                            "picking_id": picking.id,
+                        },
+                    )
+                    for lot in lots
+                ]
+            }
+        )
         picking.move_ids.picked = True
         picking.button_validate()
         return picking
@@ -83,14 +95,24 @@ class TestInstalledBase(InstalledBaseCommon):
         action = wizard.action_create_returns()
         return_picking = self.env["stock.picking"].browse(action["res_id"])
         return_picking.move_ids.move_line_ids.unlink()
-        return_picking.move_ids.write({"move_line_ids": [(0, 0, {
-            "product_id": self.product.id,
-            "lot_id": self.lots[0].id,
-            "quantity": 1.0,
-            "location_id": return_picking.location_id.id,
-            "location_dest_id": return_picking.location_dest_id.id,
-            "picking_id": return_picking.id,
-        })]})
+        return_picking.move_ids.write(
+            {
+                "move_line_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": self.product.id,
+                            "lot_id": self.lots[0].id,
+                            "quantity": 1.0,
+                            "location_id": return_picking.location_id.id,
+                            "location_dest_id": return_picking.location_dest_id.id,
+                            "picking_id": return_picking.id,
+                        },
+                    )
+                ]
+            }
+        )
         return_picking.move_ids.picked = True
         return_picking.button_validate()
         self.assertEqual(return_picking.state, "done")
@@ -100,17 +122,28 @@ class TestInstalledBase(InstalledBaseCommon):
     def test_untracked_products_and_internal_moves_are_ignored(self):
         other = self.env["product.product"].create({"name": "Giấy in", "is_storable": True})
         self.env["stock.quant"]._update_available_quantity(other, self.stock_location, 5.0)
-        picking = self.env["stock.picking"].create({
-            "picking_type_id": self.warehouse.out_type_id.id,
-            "partner_id": self.customer.id,
-            "location_id": self.stock_location.id,
-            "location_dest_id": self.env.ref("stock.stock_location_customers").id,
-            "move_ids": [(0, 0, {
-                "name": other.name, "product_id": other.id, "product_uom_qty": 5, "product_uom": other.uom_id.id,
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.warehouse.out_type_id.id,
+                "partner_id": self.customer.id,
                 "location_id": self.stock_location.id,
                 "location_dest_id": self.env.ref("stock.stock_location_customers").id,
-            })],
-        })
+                "move_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": other.name,
+                            "product_id": other.id,
+                            "product_uom_qty": 5,
+                            "product_uom": other.uom_id.id,
+                            "location_id": self.stock_location.id,
+                            "location_dest_id": self.env.ref("stock.stock_location_customers").id,
+                        },
+                    )
+                ],
+            }
+        )
         picking.action_confirm()
         picking.action_assign()
         picking.move_ids.picked = True

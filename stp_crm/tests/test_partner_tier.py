@@ -29,7 +29,9 @@ class TestPartnerTier(StpCrmAccountCommon):
         self.assertEqual(self.customer.stp_tier_revenue, 9_000.0)
 
     def test_draft_cancelled_and_old_invoices_do_not_count(self):
-        draft = self.init_invoice("out_invoice", partner=self.customer, invoice_date=self._today(), amounts=[50_000.0], taxes=[])
+        draft = self.init_invoice(
+            "out_invoice", partner=self.customer, invoice_date=self._today(), amounts=[50_000.0], taxes=[]
+        )
         self.assertEqual(self.customer.stp_tier, "c")
         self._invoice(self.customer, 50_000.0, invoice_date=self._today() - relativedelta(months=13))
         self.assertEqual(self.customer.stp_tier, "c")
@@ -53,8 +55,10 @@ class TestPartnerTier(StpCrmAccountCommon):
         self.assertEqual(self.customer.with_company(company_b).stp_tier, "b")
         self.assertEqual(self.customer.with_company(self.company).stp_tier, "c")
         self.assertEqual(self.customer_contact.with_company(company_b).stp_tier, "b")
-        partners_b = self.env["res.partner"].with_company(company_b).search(
-            [("stp_tier", "=", "b"), ("id", "in", (self.customer | self.customer_contact).ids)]
+        partners_b = (
+            self.env["res.partner"]
+            .with_company(company_b)
+            .search([("stp_tier", "=", "b"), ("id", "in", (self.customer | self.customer_contact).ids)])
         )
         self.assertEqual(partners_b, self.customer | self.customer_contact)
 
@@ -94,25 +98,25 @@ class TestPartnerTier(StpCrmAccountCommon):
         # The invoicing fixtures disable tracking; the tier must be tracked in real use.
         self.env.flush_all()
         self.env.cr.precommit.run()
-        invoice = self.init_invoice("out_invoice", partner=self.customer, invoice_date=self._today(), amounts=[20_000.0], taxes=[])
+        invoice = self.init_invoice(
+            "out_invoice", partner=self.customer, invoice_date=self._today(), amounts=[20_000.0], taxes=[]
+        )
         invoice.with_context(skip_stp_tier_update=True).action_post()
         self.customer.with_context(tracking_disable=False, mail_notrack=False)._stp_update_tiers()
         self.env.flush_all()
         self.env.cr.precommit.run()  # tracking is written at commit time
         self.env.invalidate_all()
-        tracking = self.customer.message_ids.tracking_value_ids.filtered(
-            lambda t: t.field_id.name == "stp_tier"
-        )
+        tracking = self.customer.message_ids.tracking_value_ids.filtered(lambda t: t.field_id.name == "stp_tier")
         self.assertEqual(len(tracking), 1)
         self.assertEqual(tracking.new_value_char, "A")
 
     def test_batch_cron_retiers_everyone_once_per_day(self):
-        partners = self.env["res.partner"].create(
-            [{"name": f"Khách {i}", "is_company": True} for i in range(7)]
-        )
+        partners = self.env["res.partner"].create([{"name": f"Khách {i}", "is_company": True} for i in range(7)])
         invoices = self.env["account.move"]
         for partner in partners[:3]:
-            invoices |= self.init_invoice("out_invoice", partner=partner, invoice_date=self._today(), amounts=[20_000.0], taxes=[])
+            invoices |= self.init_invoice(
+                "out_invoice", partner=partner, invoice_date=self._today(), amounts=[20_000.0], taxes=[]
+            )
         # Post without the immediate trigger, as if invoices arrived by import.
         invoices.with_context(skip_stp_tier_update=True).action_post()
         self.assertEqual(partners.mapped("stp_tier"), ["c"] * 7)

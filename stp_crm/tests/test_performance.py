@@ -18,7 +18,9 @@ class TestTierPerformance(StpCrmAccountCommon):
         )
         invoices = cls.env["account.move"]
         for partner in cls.partners[::3]:
-            invoices |= cls.init_invoice("out_invoice", partner=partner, invoice_date=cls._today(), amounts=[3_000.0], taxes=[])
+            invoices |= cls.init_invoice(
+                "out_invoice", partner=partner, invoice_date=cls._today(), amounts=[3_000.0], taxes=[]
+            )
         invoices.with_context(skip_stp_tier_update=True).action_post()
         cls.companies = cls.company
 

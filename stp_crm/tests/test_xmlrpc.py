@@ -26,8 +26,13 @@ class TestPartnerXmlRpc(HttpCase, StpCrmUsersMixin):
         partner_id = call(
             "res.partner",
             "create",
-            {"name": "Công ty TNHH Tích Hợp", "is_company": True, "stp_classification": "customer",
-             "stp_potential": "high", "stp_prospect_quality": "good"},
+            {
+                "name": "Công ty TNHH Tích Hợp",
+                "is_company": True,
+                "stp_classification": "customer",
+                "stp_potential": "high",
+                "stp_prospect_quality": "good",
+            },
         )
         [record] = call("res.partner", "read", [partner_id], fields=["stp_classification", "stp_tier", "stp_potential"])
         self.assertEqual(record["stp_classification"], "customer")
@@ -49,7 +54,8 @@ class TestPartnerXmlRpc(HttpCase, StpCrmUsersMixin):
         partner_id = call("res.partner", "create", {"name": "Nhà máy Sợi", "is_company": True})
         product_id = self.env["product.product"].create({"name": "Máy dệt"}).id
         installed_id = call(
-            "stp.crm.installed.product", "create",
+            "stp.crm.installed.product",
+            "create",
             {"partner_id": partner_id, "product_id": product_id, "state": "running", "location": "Xưởng 1"},
         )
         [partner] = call("res.partner", "read", [partner_id], fields=["stp_installed_product_ids"])
