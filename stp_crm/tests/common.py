@@ -10,34 +10,16 @@ class StpCrmUsersMixin:
     @classmethod
     def _setup_stp_users(cls):
         sales_and_stock = "sales_team.group_sale_salesman,stock.group_stock_user,account.group_account_invoice"
-        cls.stp_user = new_test_user(
-            cls.env,
-            login="stp_user",
-            name="Trần Văn User",
-            groups=f"stp_crm.group_stp_crm_user,{sales_and_stock}",
-            company_id=cls.env.company.id,
-        )
-        cls.stp_user_2 = new_test_user(
-            cls.env,
-            login="stp_user_2",
-            name="Lê Thị User Hai",
-            groups=f"stp_crm.group_stp_crm_user,{sales_and_stock}",
-            company_id=cls.env.company.id,
-        )
-        cls.stp_manager = new_test_user(
-            cls.env,
-            login="stp_manager",
-            name="Phạm Quản Lý",
-            groups=f"stp_crm.group_stp_crm_manager,{sales_and_stock}",
-            company_id=cls.env.company.id,
-        )
-        cls.plain_employee = new_test_user(
-            cls.env,
-            login="plain_employee",
-            name="Nhân viên thường",
-            groups="base.group_user",
-            company_id=cls.env.company.id,
-        )
+        users = {
+            # attribute: (login, name, groups)
+            "stp_user": ("stp_user", "Trần Văn User", f"stp_crm.group_stp_crm_user,{sales_and_stock}"),
+            "stp_user_2": ("stp_user_2", "Lê Thị User Hai", f"stp_crm.group_stp_crm_user,{sales_and_stock}"),
+            "stp_manager": ("stp_manager", "Phạm Quản Lý", f"stp_crm.group_stp_crm_manager,{sales_and_stock}"),
+            "plain_employee": ("plain_employee", "Nhân viên thường", "base.group_user"),
+        }
+        for attribute, (login, name, groups) in users.items():
+            user = new_test_user(cls.env, login=login, name=name, groups=groups, company_id=cls.env.company.id)
+            setattr(cls, attribute, user)
 
 
 class StpCrmAccountCommon(AccountTestInvoicingCommon, StpCrmUsersMixin):
