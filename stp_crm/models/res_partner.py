@@ -177,11 +177,7 @@ class ResPartner(models.Model):
     def _stp_retier_all(self, companies=None, batch_size=TIER_BATCH_SIZE):
         """Recompute every commercial partner's tier now, batch by batch (no commit:
         used inside a user transaction, e.g. after a threshold change)."""
-        commercial_ids = (
-            self.with_context(active_test=False)
-            .search(["|", ("is_company", "=", True), ("parent_id", "=", False)], order="id")
-            .ids
-        )
+        commercial_ids = self.with_context(active_test=False).search(self._stp_commercial_domain(), order="id").ids
         for start in range(0, len(commercial_ids), batch_size):
             self.browse(commercial_ids[start : start + batch_size])._stp_update_tiers(companies)
 
@@ -207,20 +203,18 @@ class ResPartner(models.Model):
         _logger.info("STP CRM: re-tiered %s partners, %s left for the next run", done, remaining)
 
     @api.model
+    def _stp_commercial_domain(self):
+        """Partners that are their own commercial partner (companies and loose persons);
+        callers search with active_test=False so archived ones are re-tiered too."""
+        return ["|", ("is_company", "=", True), ("parent_id", "=", False)]
+
+    @api.model
     def _stp_tier_pending_domain(self, today):
-        return [
-            ("active", "in", (True, False)),
-            "|",
-            ("is_company", "=", True),
-            ("parent_id", "=", False),
-            "|",
-            ("stp_tier_date", "=", False),
-            ("stp_tier_date", "<", today),
-        ]
+        return self._stp_commercial_domain() + ["|", ("stp_tier_date", "=", False), ("stp_tier_date", "<", today)]
 
     @api.model
     def _stp_claim_tier_batch(self, today, batch_size):
-        self.flush_model(["stp_tier_date", "parent_id", "is_company", "active"])
+        self.flush_model(["stp_tier_date", "parent_id", "is_company"])
         query = self.with_context(active_test=False)._search(
             self._stp_tier_pending_domain(today), limit=batch_size, order="id"
         )

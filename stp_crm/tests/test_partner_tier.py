@@ -8,6 +8,11 @@ from .common import StpCrmAccountCommon
 
 @tagged("post_install", "-at_install")
 class TestPartnerTier(StpCrmAccountCommon):
+    def _flush_tracking(self):
+        """Tracking values are written at commit time (precommit hooks): run them now."""
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+
     def test_new_customer_is_tier_c(self):
         self.assertEqual(self.customer.stp_tier, "c")
         self.assertEqual(self.customer_contact.stp_tier, "c")
@@ -96,15 +101,13 @@ class TestPartnerTier(StpCrmAccountCommon):
 
     def test_tier_change_is_tracked_in_chatter(self):
         # The invoicing fixtures disable tracking; the tier must be tracked in real use.
-        self.env.flush_all()
-        self.env.cr.precommit.run()
+        self._flush_tracking()
         invoice = self.init_invoice(
             "out_invoice", partner=self.customer, invoice_date=self._today(), amounts=[20_000.0], taxes=[]
         )
         invoice.with_context(skip_stp_tier_update=True).action_post()
         self.customer.with_context(tracking_disable=False, mail_notrack=False)._stp_update_tiers()
-        self.env.flush_all()
-        self.env.cr.precommit.run()  # tracking is written at commit time
+        self._flush_tracking()
         self.env.invalidate_all()
         tracking = self.customer.message_ids.tracking_value_ids.filtered(lambda t: t.field_id.name == "stp_tier")
         self.assertEqual(len(tracking), 1)

@@ -22,11 +22,10 @@ class TestTierPerformance(StpCrmAccountCommon):
                 "out_invoice", partner=partner, invoice_date=cls._today(), amounts=[3_000.0], taxes=[]
             )
         invoices.with_context(skip_stp_tier_update=True).action_post()
-        cls.companies = cls.company
 
     def _recompute(self, partners):
         self.env.invalidate_all()
-        partners._stp_update_tiers(companies=self.companies)
+        partners._stp_update_tiers(companies=self.company)
 
     def test_constant_queries_when_nothing_changes(self):
         self._recompute(self.partners)  # settle the tiers
