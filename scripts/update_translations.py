@@ -1,4 +1,4 @@
-"""Regenerate stp_crm/i18n/vi.po from stp_crm/i18n/stp_crm.pot and scripts/vi_terms.py.
+"""Regenerate stp_crm/i18n/vi.po from stp_crm/i18n/stp_crm.pot and scripts/vi_terms*.py.
 
 Export the .pot first (make pot). Untranslated terms are listed and left empty,
 so the translation test fails until a translator fills them in vi_terms.py.
@@ -10,7 +10,9 @@ import sys
 import polib
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
-from vi_terms import VI  # noqa: E402
+from vi_terms import load_terms  # noqa: E402
+
+VI = load_terms()
 
 I18N = pathlib.Path(__file__).resolve().parent.parent / "stp_crm" / "i18n"
 

@@ -1,7 +1,17 @@
 """Vietnamese translations of STP CRM terms, merged into stp_crm/i18n/vi.po by
-scripts/update_translations.py (source of truth for translators' work)."""
+scripts/update_translations.py (source of truth for translators' work).
+
+Terms shared by the whole add-on live here; each feature keeps its own terms in
+scripts/vi_terms_<feature>.py (a dict named VI), so features merge without conflicts.
+"""
+
+import importlib
+import pathlib
 
 VI = {
+    "Planning": "Kế hoạch",
+    "Contracts": "Hợp đồng",
+    "Service": "Dịch vụ khách hàng",
     "%(value)r is not a valid value for %(field)s. Allowed values: %(allowed)s.": "%(value)r không phải là giá trị hợp lệ cho %(field)s. Các giá trị được phép: %(allowed)s.",
     "<span>Tier</span>": "<span>Hạng</span>",
     "A/B/C tier from the posted customer invoices minus refunds of the last 12 months (untaxed, company currency), against the company's thresholds. Contacts take the tier of their company. Recomputed when invoices are posted and every night.": "Hạng A/B/C theo hóa đơn bán hàng đã vào sổ trừ hóa đơn hoàn tiền trong 12 tháng gần nhất (chưa thuế, theo tiền tệ công ty), so với ngưỡng của công ty. Người liên hệ lấy hạng của công ty mình. Được tính lại khi hóa đơn vào sổ và hằng đêm.",
@@ -146,3 +156,14 @@ VI = {
     "Where the product is installed.": "Nơi sản phẩm được lắp đặt.",
     "Works on the CRM records assigned to them or to nobody.": "Làm việc trên các bản ghi CRM được giao cho mình hoặc chưa giao cho ai.",
 }
+
+
+def load_terms():
+    """All terms: this file's plus every vi_terms_<feature>.py; a msgid translated
+    two different ways is an error rather than a silent pick."""
+    terms = dict(VI)
+    for path in sorted(pathlib.Path(__file__).parent.glob("vi_terms_*.py")):
+        for msgid, msgstr in importlib.import_module(path.stem).VI.items():
+            if terms.setdefault(msgid, msgstr) != msgstr:
+                raise ValueError(f"{path.name}: {msgid!r} is already translated as {terms[msgid]!r}")
+    return terms
