@@ -30,13 +30,17 @@
         "security/stp_crm_security.xml",
         "security/ir.model.access.csv",
         "data/stp_crm_partner_data.xml",
+        "data/stp_crm_contract_data.xml",
         "views/stp_crm_installed_product_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
+        "views/stp_crm_contract_views.xml",
         "views/stp_crm_menus.xml",
+        "reports/stp_crm_contract_report.xml",
     ],
     "demo": [
         "demo/stp_crm_partner_demo.xml",
+        "demo/stp_crm_contract_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -5,3 +5,9 @@ from . import res_partner
 from . import account_move
 from . import stp_crm_installed_product
 from . import stock_picking
+from . import stp_crm_contract
+from . import stp_crm_contract_line
+from . import sale_order
+from . import sale_order_line
+from . import purchase_order
+from . import purchase_order_line

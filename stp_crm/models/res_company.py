@@ -37,3 +37,45 @@ class ResCompany(models.Model):
             # New thresholds apply at once to every customer of these companies.
             self.env["res.partner"]._stp_retier_all(companies=self)
         return result
+
+    stp_contract_alert_days = fields.Integer(
+        string="Contract Expiry Alert (Days)",
+        default=30,
+        help="How many days before a running contract ends its responsible user gets a 'Contract expiring' activity.",
+    )
+
+    @api.constrains("stp_contract_alert_days")
+    def _check_stp_contract_alert_days(self):
+        if any(company.stp_contract_alert_days < 0 for company in self):
+            raise ValidationError(_("The contract expiry alert cannot be a negative number of days."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        companies._stp_contract_sequence()
+        return companies
+
+    def _stp_contract_sequence(self):
+        """The company's own contract numbering (created on first use for companies
+        that existed before STP CRM): a PostgreSQL sequence, so that concurrent
+        transactions never get the same number."""
+        sequences = self.env["ir.sequence"].sudo()
+        for company in self:
+            if not sequences.search_count(
+                [("code", "=", "stp.crm.contract"), ("company_id", "=", company.id)], limit=1
+            ):
+                sequences.create(
+                    {
+                        "name": _("Contract (%s)", company.name),
+                        "code": "stp.crm.contract",
+                        "prefix": "HD/%(year)s/",
+                        "padding": 5,
+                        "implementation": "standard",
+                        "company_id": company.id,
+                    }
+                )
+
+    def _stp_next_contract_number(self):
+        self.ensure_one()
+        self._stp_contract_sequence()
+        return self.env["ir.sequence"].sudo().with_company(self).next_by_code("stp.crm.contract")

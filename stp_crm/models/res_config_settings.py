@@ -10,3 +10,4 @@ class ResConfigSettings(models.TransientModel):
     stp_tier_b_threshold = fields.Monetary(
         related="company_id.stp_tier_b_threshold", readonly=False, currency_field="company_currency_id"
     )
+    stp_contract_alert_days = fields.Integer(related="company_id.stp_contract_alert_days", readonly=False)

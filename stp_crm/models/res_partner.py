@@ -241,3 +241,32 @@ class ResPartner(models.Model):
             locked_heads = self.filtered(lambda p: p.stp_tier_locked and p.child_ids)
             locked_heads._stp_update_tiers(companies=self.env.company)
         return result
+
+    # ------------------------------------------------------------------
+    # Contracts
+    # ------------------------------------------------------------------
+    stp_contract_ids = fields.One2many(
+        "stp.crm.contract", "partner_id", string="Contracts", groups="stp_crm.group_stp_crm_user"
+    )
+    stp_contract_count = fields.Integer(
+        compute="_compute_stp_contract_count", string="Contract Count", groups="stp_crm.group_stp_crm_user"
+    )
+
+    def _compute_stp_contract_count(self):
+        """Contracts of the commercial partner and all its contacts, in one grouped query."""
+        counts = dict(
+            self.env["stp.crm.contract"]._read_group(
+                [("commercial_partner_id", "in", self.commercial_partner_id.ids)],
+                ["commercial_partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.stp_contract_count = counts.get(partner.commercial_partner_id, 0)
+
+    def action_stp_open_contracts(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("stp_crm.stp_crm_contract_action")
+        action["domain"] = [("commercial_partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action

@@ -1,6 +1,11 @@
 from . import (
     test_access,
     test_api_docs,
+    test_contract,
+    test_contract_access,
+    test_contract_report,
+    test_contract_ui,
+    test_contract_xmlrpc,
     test_installed_product,
     test_partner_tier,
     test_performance,

@@ -1,0 +1,171 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class StpCrmContractLine(models.Model):
+    _name = "stp.crm.contract.line"
+    _description = "Contract Line"
+    _inherit = ["stp.crm.input.mixin"]
+    _order = "contract_id, sequence, id"
+    _check_company_auto = True
+
+    contract_id = fields.Many2one("stp.crm.contract", string="Contract", required=True, index=True, ondelete="cascade")
+    sequence = fields.Integer(default=10)
+    company_id = fields.Many2one(related="contract_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="contract_id.currency_id")
+    contract_type = fields.Selection(related="contract_id.contract_type")
+    product_id = fields.Many2one(
+        "product.product", string="Product", required=True, index=True, check_company=True, ondelete="restrict"
+    )
+    product_uom_id = fields.Many2one(related="product_id.uom_id", string="Unit of Measure")
+    name = fields.Text(
+        string="Description", compute="_compute_name", store=True, readonly=False, required=True, precompute=True
+    )
+    quantity = fields.Float(string="Quantity", digits="Product Unit of Measure", default=1.0, required=True)
+    price_unit = fields.Float(
+        string="Unit Price",
+        digits="Product Price",
+        compute="_compute_price_unit",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    tax_ids = fields.Many2many(
+        "account.tax",
+        string="Taxes",
+        compute="_compute_tax_ids",
+        store=True,
+        readonly=False,
+        check_company=True,
+        domain="[('type_tax_use', '=', contract_type)]",
+    )
+    price_subtotal = fields.Monetary(string="Subtotal", compute="_compute_amounts", store=True)
+    price_tax = fields.Monetary(string="Tax", compute="_compute_amounts", store=True)
+    price_total = fields.Monetary(string="Total", compute="_compute_amounts", store=True)
+    sale_line_ids = fields.One2many("sale.order.line", "stp_contract_line_id", string="Sales Order Lines")
+    purchase_line_ids = fields.One2many("purchase.order.line", "stp_contract_line_id", string="Purchase Order Lines")
+    qty_ordered = fields.Float(string="Ordered", digits="Product Unit of Measure", compute="_compute_order_quantities")
+    qty_delivered = fields.Float(
+        string="Delivered",
+        digits="Product Unit of Measure",
+        compute="_compute_order_quantities",
+        help="Delivered to the customer (sale) or received from the vendor (purchase).",
+    )
+    qty_invoiced = fields.Float(
+        string="Invoiced", digits="Product Unit of Measure", compute="_compute_order_quantities"
+    )
+    qty_remaining = fields.Float(
+        string="Remaining",
+        digits="Product Unit of Measure",
+        compute="_compute_order_quantities",
+        help="Contracted quantity not ordered yet (orders that are not cancelled).",
+    )
+
+    @api.depends("product_id")
+    def _compute_name(self):
+        for line in self:
+            if line.product_id:
+                line.name = line.product_id.get_product_multiline_description_sale()
+
+    @api.depends("product_id", "contract_id.contract_type")
+    def _compute_price_unit(self):
+        for line in self:
+            if line.product_id:
+                product = line.product_id
+                price = product.lst_price if line.contract_type == "sale" else product.standard_price
+                line.price_unit = product.currency_id._convert(
+                    price,
+                    line.currency_id or product.currency_id,
+                    line.company_id or self.env.company,
+                    fields.Date.context_today(line),
+                )
+
+    @api.depends("product_id", "contract_id.contract_type", "company_id")
+    def _compute_tax_ids(self):
+        for line in self:
+            company = line.company_id or self.env.company
+            taxes = line.product_id.taxes_id if line.contract_type == "sale" else line.product_id.supplier_taxes_id
+            line.tax_ids = taxes.filtered_domain(self.env["account.tax"]._check_company_domain(company))
+
+    @api.depends("quantity", "price_unit", "tax_ids", "currency_id")
+    def _compute_amounts(self):
+        for line in self:
+            taxes = line.tax_ids.compute_all(
+                line.price_unit,
+                currency=line.currency_id,
+                quantity=line.quantity,
+                product=line.product_id,
+                partner=line.contract_id.partner_id,
+            )
+            line.price_subtotal = taxes["total_excluded"]
+            line.price_total = taxes["total_included"]
+            line.price_tax = taxes["total_included"] - taxes["total_excluded"]
+
+    @api.depends(
+        "quantity",
+        "sale_line_ids.state",
+        "sale_line_ids.product_uom_qty",
+        "sale_line_ids.qty_delivered",
+        "sale_line_ids.qty_invoiced",
+        "purchase_line_ids.state",
+        "purchase_line_ids.product_qty",
+        "purchase_line_ids.qty_received",
+        "purchase_line_ids.qty_invoiced",
+    )
+    def _compute_order_quantities(self):
+        """Sums over the linked order lines that are not cancelled: one grouped
+        query for sales, one for purchases, whatever the number of lines."""
+        figures = {}
+        for model, ordered, delivered in (
+            ("sale.order.line", "product_uom_qty", "qty_delivered"),
+            ("purchase.order.line", "product_qty", "qty_received"),
+        ):
+            groups = (
+                self.env[model]
+                .sudo()
+                ._read_group(
+                    [("stp_contract_line_id", "in", self.ids), ("state", "!=", "cancel")],
+                    ["stp_contract_line_id"],
+                    [f"{ordered}:sum", f"{delivered}:sum", "qty_invoiced:sum"],
+                )
+            )
+            for line, qty_ordered, qty_delivered, qty_invoiced in groups:
+                previous = figures.get(line.id, (0.0, 0.0, 0.0))
+                figures[line.id] = (previous[0] + qty_ordered, previous[1] + qty_delivered, previous[2] + qty_invoiced)
+        for line in self:
+            qty_ordered, qty_delivered, qty_invoiced = figures.get(line.id, (0.0, 0.0, 0.0))
+            line.qty_ordered = qty_ordered
+            line.qty_delivered = qty_delivered
+            line.qty_invoiced = qty_invoiced
+            line.qty_remaining = max(line.quantity - qty_ordered, 0.0)
+
+    # ------------------------------------------------------------------
+    # Lines are frozen once the contract runs
+    # ------------------------------------------------------------------
+    def _check_contract_editable(self, contracts):
+        frozen = contracts.filtered(lambda contract: contract.state != "draft")
+        if frozen:
+            raise UserError(
+                _(
+                    "The lines of the contract %s cannot change once it is confirmed: "
+                    "renew it to amend it, or reset it to draft.",
+                    frozen[0].display_name,
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        contract_ids = [vals.get("contract_id") for vals in vals_list if vals.get("contract_id")]
+        self._check_contract_editable(self.env["stp.crm.contract"].browse(contract_ids))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        contracts = self.contract_id
+        if vals.get("contract_id"):
+            contracts |= self.env["stp.crm.contract"].browse(vals["contract_id"])
+        self._check_contract_editable(contracts)
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft_contract(self):
+        self._check_contract_editable(self.contract_id)
