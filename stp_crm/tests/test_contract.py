@@ -472,3 +472,24 @@ class TestContractNumberConcurrency(TransactionCase):
             for contract_ids, partner_id in created:
                 env["stp.crm.contract"].browse(contract_ids).unlink()
                 env["res.partner"].browse(partner_id).unlink()
+
+
+class TestContractFiguresCost(StpCrmContractCommon):
+    def _queries_to_read_figures(self, contracts):
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        contracts.mapped("amount_remaining")
+        contracts.line_ids.mapped("qty_invoiced")
+        return self.cr.sql_log_count - before
+
+    def test_figures_cost_does_not_grow_with_contracts(self):
+        contracts = self._contract() | self._contract() | self._contract()
+        contracts.action_confirm()
+        for contract in contracts:
+            self.env["sale.order"].browse(contract.action_create_quotation()["res_id"]).action_confirm()
+        self.env.flush_all()
+        self._queries_to_read_figures(contracts)  # warm the registry caches
+        one = self._queries_to_read_figures(contracts[0])
+        three = self._queries_to_read_figures(contracts)
+        self.assertEqual(one, three)
+        self.assertEqual(contracts.line_ids.mapped("qty_ordered"), [10.0, 20.0] * 3)
