@@ -359,6 +359,10 @@ class TestContract(StpCrmContractCommon):
     def test_terminate_and_reset(self):
         contract = self._contract()
         contract.action_confirm()
+        order = self.env["sale.order"].browse(contract.action_create_quotation()["res_id"])
+        with self.assertRefused(UserError, "has orders"):
+            contract.action_set_draft()
+        order._action_cancel()
         contract.action_terminate()
         self.assertEqual(contract.state, "terminated")
         contract.action_set_draft()
@@ -393,6 +397,20 @@ class TestContract(StpCrmContractCommon):
 
         ending_soon.date_end = "2026-07-25"
         self.assertFalse(ending_soon.expiry_alert_sent, "a new end date re-arms the alert")
+
+    def test_alert_window_from_settings(self):
+        settings = self.env["res.config.settings"].create({"stp_contract_alert_days": 10})
+        settings.execute()
+        self.assertEqual(self.company.stp_contract_alert_days, 10)
+        in_window = self._contract(date_end="2026-07-10")
+        outside = self._contract(date_end="2026-07-20")
+        (in_window | outside).action_confirm()
+        with freeze_time("2026-07-01"):
+            self.env["stp.crm.contract"]._cron_stp_contract_expiry()
+        self.assertTrue(in_window.activity_ids)
+        self.assertFalse(outside.activity_ids)
+        with self.assertRefused(ValidationError, "negative"):
+            self.company.stp_contract_alert_days = -1
 
     def test_expiry_alert_goes_to_employee_user(self):
         employee = self.env["hr.employee"].create({"name": "NV phụ trách", "user_id": self.stp_user_2.id})
