@@ -303,7 +303,6 @@ class StpCrmContract(models.Model):
                 "date_start": date_start,
                 "date_end": date_end,
                 "previous_contract_id": self.id,
-                "name": self.name,
             }
         )
         return renewal._stp_form_action()
