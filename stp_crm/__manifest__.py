@@ -30,9 +30,13 @@
         "security/stp_crm_security.xml",
         "security/ir.model.access.csv",
         "data/stp_crm_partner_data.xml",
+        "data/stp_crm_ticket_data.xml",
         "views/stp_crm_installed_product_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
+        "views/stp_crm_ticket_views.xml",
+        "views/stp_crm_ticket_portal_templates.xml",
+        "reports/stp_crm_ticket_report.xml",
         "views/stp_crm_menus.xml",
     ],
     "demo": [

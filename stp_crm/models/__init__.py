@@ -5,3 +5,7 @@ from . import res_partner
 from . import account_move
 from . import stp_crm_installed_product
 from . import stock_picking
+from . import product_template
+from . import stp_crm_ticket_stage
+from . import stp_crm_ticket_team
+from . import stp_crm_ticket
