@@ -247,10 +247,9 @@ class StpCrmTicket(models.Model):
             return start + timedelta(hours=hours)
         return calendar.plan_hours(hours, start, compute_leaves=True)
 
-    @api.depends_context("stp_sla_now")
     @api.depends("date_deadline", "date_sla_risk", "date_closed", "sla_final_state")
     def _compute_sla_state(self):
-        now = self.env.context.get("stp_sla_now") or fields.Datetime.now()
+        now = fields.Datetime.now()
         for ticket in self:
             if ticket.date_closed and ticket.sla_final_state:
                 ticket.sla_state = ticket.sla_final_state
@@ -301,9 +300,8 @@ class StpCrmTicket(models.Model):
                 ticket.sla_success_rate = 0.0
                 ticket.resolution_hours = 0.0
                 continue
-            final = ticket._stp_sla_state_at(ticket.date_closed)
-            ticket.sla_final_state = "on_time" if final == "at_risk" else final
-            ticket.sla_success = final != "breached"
+            ticket.sla_final_state = ticket._stp_sla_state_at(ticket.date_closed)
+            ticket.sla_success = ticket.sla_final_state != "breached"
             ticket.sla_success_rate = 100.0 if ticket.sla_success else 0.0
             opened = ticket.create_date or ticket.date_closed
             ticket.resolution_hours = (ticket.date_closed - opened).total_seconds() / 3600
@@ -415,6 +413,7 @@ class StpCrmTicket(models.Model):
             ),
         )
 
+    @api.depends("picking_ids.picking_type_code")
     def _compute_picking_counts(self):
         groups = self.env["stock.picking"]._read_group(
             [("stp_ticket_id", "in", self.ids)], ["stp_ticket_id", "picking_type_code"], ["__count"]

@@ -127,7 +127,7 @@ class StpCrmTicketTeam(models.Model):
         self.invalidate_recordset(["last_assigned_user_id"])
         ids = members.ids
         last = self.last_assigned_user_id.id
-        start = next((index + 1 for index, member_id in enumerate(ids) if member_id > last), 0) if last else 0
+        start = next((index for index, member_id in enumerate(ids) if member_id > last), 0)
         picked = [members[(start + offset) % len(ids)] for offset in range(count)]
         self.sudo().last_assigned_user_id = picked[-1]
         return picked

@@ -3,6 +3,7 @@ from . import (
     test_api_docs,
     test_installed_product,
     test_partner_tier,
+    test_ticket,
     test_performance,
     test_translations,
     test_ui,
