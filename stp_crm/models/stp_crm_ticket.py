@@ -171,7 +171,7 @@ class StpCrmTicket(models.Model):
     sale_order_id = fields.Many2one(
         "sale.order",
         string="Sale Order",
-        compute="_compute_warranty",
+        compute="_compute_sale_order_id",
         store=True,
         readonly=False,
         index="btree_not_null",
@@ -332,10 +332,16 @@ class StpCrmTicket(models.Model):
                 None,
             )
             ticket.delivery_move_line_id = move_line
-            ticket.sale_order_id = move_line.move_id.sale_line_id.order_id if move_line else ticket.sale_order_id
             ticket.warranty_end_date, ticket.warranty_state, ticket.warranty_reason = ticket._stp_warranty(
                 move_line, deliveries
             )
+
+    @api.depends("delivery_move_line_id")
+    def _compute_sale_order_id(self):
+        # a compute of its own: an editable field sharing the warranty compute would
+        # protect the read-only warranty fields from computation when the form sends it
+        for ticket in self.filtered("delivery_move_line_id"):
+            ticket.sale_order_id = ticket.delivery_move_line_id.move_id.sale_line_id.order_id
 
     def _stp_serial_deliveries(self):
         """Validated deliveries to customers of the tickets' serials, latest first: one query."""

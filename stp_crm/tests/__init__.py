@@ -4,6 +4,7 @@ from . import (
     test_installed_product,
     test_partner_tier,
     test_ticket,
+    test_ticket_http,
     test_performance,
     test_translations,
     test_ui,
