@@ -232,7 +232,7 @@ class StpCrmTicket(models.Model):
     def _compute_date_deadline(self):
         for ticket in self:
             team = ticket.team_id
-            hours = team.sla_hours_for_priority(ticket.priority) if team else 0.0
+            hours = team._stp_sla_hours(ticket.priority) if team else 0.0
             if not hours:
                 ticket.date_deadline = ticket.date_sla_risk = False
                 continue
@@ -541,21 +541,11 @@ class StpCrmTicket(models.Model):
         values.setdefault("description", msg_dict.get("body"))
         email_from = msg_dict.get("email_from")
         if email_from and "partner_id" not in values:
-            partner = self._stp_partner_from_email(email_from, values.get("company_id"))
+            # the sender's partner, found by normalized email or created from the address
+            partner = self._mail_find_partner_from_emails([email_from], force_create=True)[0]
             values["partner_id"] = partner.id
             values["partner_email"] = tools.email_normalize(email_from) or email_from
         return super().message_new(msg_dict, custom_values=values)
-
-    @api.model
-    def _stp_partner_from_email(self, email_from, company_id=None):
-        """The sender's partner, found by normalized email or created."""
-        partners = self.env["res.partner"]._mail_find_partner_from_emails(
-            [email_from], records=self, force_create=False
-        )
-        if partners and partners[0]:
-            return partners[0]
-        name, email = tools.parse_contact_from_email(email_from)
-        return self.env["res.partner"].create({"name": name or email, "email": email, "company_id": False})
 
     def _message_get_suggested_recipients(self):
         recipients = super()._message_get_suggested_recipients()

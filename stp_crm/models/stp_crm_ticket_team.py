@@ -89,7 +89,7 @@ class StpCrmTicketTeam(models.Model):
         for team in self:
             team.open_ticket_count = counts.get(team, 0)
 
-    def sla_hours_for_priority(self, priority):
+    def _stp_sla_hours(self, priority):
         self.ensure_one()
         field = {"0": "sla_hours_low", "1": "sla_hours_normal", "2": "sla_hours_high", "3": "sla_hours_urgent"}
         return self[field.get(priority or "1", "sla_hours_normal")]

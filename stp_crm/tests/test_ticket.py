@@ -337,6 +337,33 @@ class TestTicket(TicketCommon):
         action = self.customer_contact.action_stp_open_tickets()
         self.assertEqual(len(self.env["stp.crm.ticket"].search(action["domain"])), 2)
 
+    def test_analysis_resolution_time_and_sla_rate(self):
+        with freeze_time("2026-11-23 09:00:00"):
+            on_time, late = self._ticket(priority="3"), self._ticket(priority="3")
+        self.env.cr.execute(
+            "UPDATE stp_crm_ticket SET create_date = '2026-11-23 09:00:00' WHERE id IN %s", [(on_time | late)._ids]
+        )
+        (on_time | late).invalidate_recordset(["create_date"])
+        (on_time | late).priority = "3"
+        with freeze_time("2026-11-23 11:00:00"):
+            on_time.stage_id = self.stage_solved
+        with freeze_time("2026-11-23 15:00:00"):
+            late.stage_id = self.stage_solved
+        self.assertEqual((on_time.resolution_hours, late.resolution_hours), (2.0, 6.0))
+        self.assertEqual((on_time.sla_state, late.sla_state), ("on_time", "breached"))
+        [(team, count, hours, rate)] = self.env["stp.crm.ticket"]._read_group(
+            [("id", "in", (on_time | late).ids)],
+            ["team_id"],
+            ["__count", "resolution_hours:avg", "sla_success_rate:avg"],
+        )
+        self.assertEqual((team, count, hours, rate), (self.team, 2, 4.0, 50.0))
+
+    def test_views_load_for_service_users(self):
+        view_types = ["kanban", "list", "form", "calendar", "pivot", "graph", "activity", "search"]
+        views = self.env["stp.crm.ticket"].with_user(self.stp_user).get_views([(False, kind) for kind in view_types])
+        self.assertEqual(set(views["views"]), set(view_types))
+        self.env["stp.crm.ticket.team"].with_user(self.stp_manager).get_views([(False, "form"), (False, "list")])
+
     def test_service_report_pdf(self):
         self._deliver(self.customer, self.lots[0])
         ticket = self._ticket(ticket_type="warranty", lot_id=self.lots[0].id, description="<p>Không lên nguồn</p>")
