@@ -20,6 +20,8 @@ class StpCrmTicketPortal(CustomerPortal):
     def portal_my_stp_tickets(self, page=1, sortby=None, **kw):
         # Record rules decide which tickets the user sees (own company's for portal users).
         tickets = request.env["stp.crm.ticket"]
+        if not tickets.has_access("read"):
+            return request.redirect("/my")
         sortings = {
             "date": {"label": request.env._("Newest"), "order": "create_date desc, id desc"},
             "number": {"label": request.env._("Number"), "order": "number desc"},

@@ -83,12 +83,6 @@ class StpCrmTicket(models.Model):
         default=lambda self: self._default_stage(),
     )
     is_closed = fields.Boolean(related="stage_id.is_closed", store=True, index=True, string="Closed")
-    kanban_state = fields.Selection(
-        [("normal", "In Progress"), ("done", "Ready"), ("blocked", "Blocked")],
-        string="Kanban State",
-        default="normal",
-        copy=False,
-    )
     color = fields.Integer(string="Color Index")
     date_last_stage_update = fields.Datetime(
         string="Last Stage Update", default=fields.Datetime.now, readonly=True, copy=False, index=True

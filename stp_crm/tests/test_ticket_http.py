@@ -66,6 +66,11 @@ class TestTicketHttp(HttpCase, TicketCommon):
         counters = self.make_jsonrpc_request("/my/counters", {"counters": ["stp_ticket_count"]})
         self.assertEqual(counters["stp_ticket_count"], 1)
 
+    def test_portal_list_without_ticket_access_goes_home(self):
+        self.authenticate("plain_employee", "plain_employee")
+        response = self.url_open("/my/tickets")
+        self.assertTrue(response.url.endswith("/my"))
+
     def test_portal_chatter_hides_internal_notes_and_accepts_replies(self):
         self.authenticate("portal_x", "portal_x")
         fetched = self.make_jsonrpc_request(
