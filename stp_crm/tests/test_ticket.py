@@ -337,6 +337,21 @@ class TestTicket(TicketCommon):
         action = self.customer_contact.action_stp_open_tickets()
         self.assertEqual(len(self.env["stp.crm.ticket"].search(action["domain"])), 2)
 
+    def test_partner_ticket_counts_cost_does_not_grow(self):
+        partners = self.env["res.partner"].create([{"name": f"Khách {i}", "is_company": True} for i in range(6)])
+        self.env["stp.crm.ticket"].create([{"name": "Hỏi đáp", "partner_id": p.id} for p in partners])
+
+        def queries(records):
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            records.mapped("stp_open_ticket_count")
+            return self.env.cr.sql_log_count - before
+
+        one, six = queries(partners[:1]), queries(partners)
+        self.assertGreater(one, 0)
+        self.assertEqual(one, six)
+        self.assertEqual(partners.mapped("stp_open_ticket_count"), [1] * 6)
+
     def test_analysis_resolution_time_and_sla_rate(self):
         with freeze_time("2026-11-23 09:00:00"):
             on_time, late = self._ticket(priority="3"), self._ticket(priority="3")
