@@ -11,3 +11,7 @@ from . import sale_order
 from . import sale_order_line
 from . import purchase_order
 from . import purchase_order_line
+from . import product_template
+from . import stp_crm_ticket_stage
+from . import stp_crm_ticket_team
+from . import stp_crm_ticket

@@ -270,3 +270,36 @@ class ResPartner(models.Model):
         action["domain"] = [("commercial_partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"default_partner_id": self.id}
         return action
+
+    # ------------------------------------------------------------------
+    # Service tickets
+    # ------------------------------------------------------------------
+    stp_ticket_count = fields.Integer(
+        compute="_compute_stp_ticket_counts", string="Tickets", groups="stp_crm.group_stp_crm_user"
+    )
+    stp_open_ticket_count = fields.Integer(
+        compute="_compute_stp_ticket_counts", string="Open Tickets", groups="stp_crm.group_stp_crm_user"
+    )
+
+    def _compute_stp_ticket_counts(self):
+        """Tickets of the partner's company (all its contacts), open and total: one query."""
+        groups = self.env["stp.crm.ticket"]._read_group(
+            [("commercial_partner_id", "in", self.commercial_partner_id.ids)],
+            ["commercial_partner_id", "is_closed"],
+            ["__count"],
+        )
+        totals, open_counts = {}, {}
+        for commercial, is_closed, count in groups:
+            totals[commercial.id] = totals.get(commercial.id, 0) + count
+            if not is_closed:
+                open_counts[commercial.id] = count
+        for partner in self:
+            partner.stp_ticket_count = totals.get(partner.commercial_partner_id.id, 0)
+            partner.stp_open_ticket_count = open_counts.get(partner.commercial_partner_id.id, 0)
+
+    def action_stp_open_tickets(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("stp_crm.stp_crm_ticket_action")
+        action["domain"] = [("commercial_partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.id, "search_default_filter_open": 1}
+        return action

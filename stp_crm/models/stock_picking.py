@@ -4,6 +4,10 @@ from odoo import fields, models
 class StockPicking(models.Model):
     _inherit = "stock.picking"
 
+    stp_ticket_id = fields.Many2one(
+        "stp.crm.ticket", string="Service Ticket", index="btree_not_null", copy=False, check_company=True
+    )
+
     def _action_done(self):
         result = super()._action_done()
         self._stp_record_installed_base()

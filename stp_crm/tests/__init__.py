@@ -8,6 +8,8 @@ from . import (
     test_contract_xmlrpc,
     test_installed_product,
     test_partner_tier,
+    test_ticket,
+    test_ticket_http,
     test_performance,
     test_translations,
     test_ui,

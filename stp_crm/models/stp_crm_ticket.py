@@ -1,0 +1,756 @@
+import threading
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models, tools
+from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
+from odoo.tools import SQL
+
+PRIORITIES = [("0", "Low"), ("1", "Normal"), ("2", "High"), ("3", "Urgent")]
+SLA_STATES = [("on_time", "On Time"), ("at_risk", "At Risk"), ("breached", "Breached")]
+SLA_RISK_SHARE = 0.8  # at risk once 80% of the working hours are used
+AUTO_CLOSE_BATCH_SIZE = 200
+
+
+class StpCrmTicket(models.Model):
+    _name = "stp.crm.ticket"
+    _description = "Service Ticket"
+    _inherit = [
+        "portal.mixin",
+        "mail.thread.cc",
+        "mail.activity.mixin",
+        "rating.mixin",
+        "stp.crm.input.mixin",
+    ]
+    _order = "priority desc, id desc"
+    _rec_names_search = ["number", "name", "partner_id"]
+    _check_company_auto = True
+    _primary_email = "partner_email"
+    _mail_post_access = "read"  # portal customers reply on tickets they can read
+
+    number = fields.Char(string="Number", required=True, readonly=True, copy=False, index=True, default="/")
+    name = fields.Char(string="Subject", required=True, tracking=True)
+    ticket_type = fields.Selection(
+        [("warranty", "Warranty"), ("support", "Support"), ("complaint", "Complaint")],
+        string="Type",
+        required=True,
+        default="support",
+        index=True,
+        tracking=True,
+    )
+    company_id = fields.Many2one(
+        "res.company", string="Company", required=True, index=True, default=lambda self: self.env.company
+    )
+    partner_id = fields.Many2one("res.partner", string="Customer", index=True, tracking=True, check_company=True)
+    commercial_partner_id = fields.Many2one(
+        related="partner_id.commercial_partner_id", string="Customer Company", store=True, index=True
+    )
+    partner_email = fields.Char(
+        string="Email", compute="_compute_partner_contact", store=True, readonly=False, precompute=True
+    )
+    partner_phone = fields.Char(
+        string="Phone", compute="_compute_partner_contact", store=True, readonly=False, precompute=True
+    )
+    description = fields.Html(string="Description")
+    resolution = fields.Html(string="Resolution")
+    priority = fields.Selection(PRIORITIES, string="Priority", required=True, default="1", index=True, tracking=True)
+    team_id = fields.Many2one(
+        "stp.crm.ticket.team",
+        string="Team",
+        index=True,
+        tracking=True,
+        check_company=True,
+        default=lambda self: self._default_team(),
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        index=True,
+        tracking=True,
+        domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
+    )
+    stage_id = fields.Many2one(
+        "stp.crm.ticket.stage",
+        string="Stage",
+        required=True,
+        index=True,
+        tracking=True,
+        copy=False,
+        ondelete="restrict",
+        group_expand="_read_group_stage_ids",
+        default=lambda self: self._default_stage(),
+    )
+    is_closed = fields.Boolean(related="stage_id.is_closed", store=True, index=True, string="Closed")
+    color = fields.Integer(string="Color Index")
+    date_last_stage_update = fields.Datetime(
+        string="Last Stage Update", default=fields.Datetime.now, readonly=True, copy=False, index=True
+    )
+    # SLA
+    date_deadline = fields.Datetime(
+        string="Deadline",
+        compute="_compute_date_deadline",
+        store=True,
+        readonly=False,
+        tracking=True,
+        index=True,
+        help="Creation time plus the team's hours for this priority, in the team's working hours.",
+    )
+    date_sla_risk = fields.Datetime(
+        string="At Risk From",
+        compute="_compute_date_deadline",
+        store=True,
+        help="When 80% of the SLA working hours are used.",
+    )
+    date_closed = fields.Datetime(string="Closed On", readonly=True, copy=False, index=True)
+    sla_state = fields.Selection(
+        SLA_STATES,
+        string="SLA",
+        compute="_compute_sla_state",
+        search="_search_sla_state",
+        help="At risk in the last 20% of the working hours before the deadline, breached after it. "
+        "Closed tickets keep the state they had when closed.",
+    )
+    sla_final_state = fields.Selection(
+        SLA_STATES, string="Final SLA", compute="_compute_close_figures", store=True, copy=False
+    )
+    sla_success = fields.Boolean(
+        string="SLA Met", compute="_compute_close_figures", store=True, copy=False, help="Closed before the deadline."
+    )
+    sla_success_rate = fields.Float(
+        string="SLA Success Rate (%)",
+        compute="_compute_close_figures",
+        store=True,
+        copy=False,
+        aggregator="avg",
+        help="100 for a closed ticket that met its deadline, 0 otherwise: its average is the success rate.",
+    )
+    resolution_hours = fields.Float(
+        string="Resolution Time (Hours)",
+        compute="_compute_close_figures",
+        store=True,
+        copy=False,
+        aggregator="avg",
+        help="Hours from creation to closing (calendar time).",
+    )
+    # Warranty
+    product_id = fields.Many2one("product.product", string="Product", index="btree_not_null", check_company=True)
+    lot_id = fields.Many2one(
+        "stock.lot",
+        string="Serial Number",
+        index="btree_not_null",
+        check_company=True,
+        tracking=True,
+        domain="[('product_id', '=?', product_id)]",
+    )
+    installed_product_id = fields.Many2one(
+        "stp.crm.installed.product",
+        string="Installed Product",
+        compute="_compute_installed_product_id",
+        store=True,
+        readonly=False,
+        check_company=True,
+        index="btree_not_null",
+    )
+    delivery_move_line_id = fields.Many2one(
+        "stock.move.line",
+        string="Delivery Line",
+        compute="_compute_warranty",
+        store=True,
+        readonly=True,
+        help="The validated delivery of the serial number to this customer the warranty runs from.",
+    )
+    date_delivered = fields.Datetime(related="delivery_move_line_id.picking_id.date_done", string="Delivered On")
+    sale_order_id = fields.Many2one(
+        "sale.order",
+        string="Sale Order",
+        compute="_compute_sale_order_id",
+        store=True,
+        readonly=False,
+        index="btree_not_null",
+        check_company=True,
+    )
+    warranty_end_date = fields.Date(string="Warranty End Date", compute="_compute_warranty", store=True)
+    warranty_state = fields.Selection(
+        [("in_warranty", "In Warranty"), ("expired", "Warranty Expired"), ("no_warranty", "No Warranty")],
+        string="Warranty",
+        compute="_compute_warranty",
+        store=True,
+        index=True,
+        help="Judged on the day the ticket was opened.",
+    )
+    warranty_reason = fields.Char(string="Warranty Reason", compute="_compute_warranty", store=True)
+    # Inventory and sales
+    picking_ids = fields.One2many("stock.picking", "stp_ticket_id", string="Transfers")
+    return_count = fields.Integer(compute="_compute_picking_counts", string="Returns")
+    replacement_count = fields.Integer(compute="_compute_picking_counts", string="Replacements")
+    repair_order_id = fields.Many2one(
+        "sale.order", string="Repair Quotation", readonly=True, copy=False, check_company=True
+    )
+
+    _sql_constraints = [
+        ("number_company_uniq", "UNIQUE(number, company_id)", "The ticket number must be unique per company."),
+    ]
+
+    # ------------------------------------------------------------------
+    # Defaults
+    # ------------------------------------------------------------------
+    @api.model
+    def _default_stage(self):
+        return self.env["stp.crm.ticket.stage"].search([], limit=1)
+
+    @api.model
+    def _default_team(self):
+        if "default_team_id" in self.env.context:
+            return self.env["stp.crm.ticket.team"]
+        return self.env["stp.crm.ticket.team"].search(
+            [("member_ids", "in", self.env.uid), ("company_id", "in", self.env.companies.ids)], limit=1
+        )
+
+    @api.model
+    def _read_group_stage_ids(self, stages, domain):
+        return stages.search([], order=stages._order)
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    @api.depends("partner_id")
+    def _compute_partner_contact(self):
+        for ticket in self:
+            if ticket.partner_id:
+                ticket.partner_email = ticket.partner_id.email
+                ticket.partner_phone = ticket.partner_id.phone or ticket.partner_id.mobile
+
+    @api.depends("priority", "team_id")
+    def _compute_date_deadline(self):
+        for ticket in self:
+            team = ticket.team_id
+            hours = team._stp_sla_hours(ticket.priority) if team else 0.0
+            if not hours:
+                ticket.date_deadline = ticket.date_sla_risk = False
+                continue
+            start = ticket.create_date or fields.Datetime.now()
+            ticket.date_deadline = ticket._stp_plan_hours(hours, start)
+            ticket.date_sla_risk = ticket._stp_plan_hours(hours * SLA_RISK_SHARE, start)
+
+    def _stp_plan_hours(self, hours, start):
+        """``start`` + ``hours`` working hours of the team's calendar, naive UTC."""
+        calendar = self.team_id.resource_calendar_id or self.company_id.resource_calendar_id
+        if not calendar:
+            return start + timedelta(hours=hours)
+        return calendar.plan_hours(hours, start, compute_leaves=True)
+
+    @api.depends("date_deadline", "date_sla_risk", "date_closed", "sla_final_state")
+    def _compute_sla_state(self):
+        now = fields.Datetime.now()
+        for ticket in self:
+            if ticket.date_closed and ticket.sla_final_state:
+                ticket.sla_state = ticket.sla_final_state
+            else:
+                ticket.sla_state = ticket._stp_sla_state_at(now)
+
+    def _stp_sla_state_at(self, moment):
+        if not self.date_deadline:
+            return "on_time"
+        if moment > self.date_deadline:
+            return "breached"
+        if self.date_sla_risk and moment >= self.date_sla_risk:
+            return "at_risk"
+        return "on_time"
+
+    def _search_sla_state(self, operator, value):
+        if operator not in ("=", "!=", "in", "not in"):
+            raise UserError(self.env._("Unsupported search on the SLA state."))
+        values = {value} if isinstance(value, str) else set(value or [])
+        wanted = values if operator in ("=", "in") else {key for key, _label in SLA_STATES} - values
+        now = fields.Datetime.now()
+        open_domains = {
+            "breached": [("date_deadline", "<", now)],
+            "at_risk": [("date_deadline", ">=", now), ("date_sla_risk", "<=", now)],
+            "on_time": [
+                "|",
+                ("date_deadline", "=", False),
+                "&",
+                ("date_deadline", ">=", now),
+                "|",
+                ("date_sla_risk", "=", False),
+                ("date_sla_risk", ">", now),
+            ],
+        }
+        domains = []
+        for state in wanted:
+            domains.append(["&", ("date_closed", "!=", False), ("sla_final_state", "=", state)])
+            domains.append(["&", ("date_closed", "=", False), *open_domains[state]])
+        return expression.OR(domains) if domains else expression.FALSE_DOMAIN
+
+    @api.depends("date_closed")
+    def _compute_close_figures(self):
+        """Frozen when the ticket is closed: depends on the closing date only."""
+        for ticket in self:
+            if not ticket.date_closed:
+                ticket.sla_final_state = False
+                ticket.sla_success = False
+                ticket.sla_success_rate = 0.0
+                ticket.resolution_hours = 0.0
+                continue
+            ticket.sla_final_state = ticket._stp_sla_state_at(ticket.date_closed)
+            ticket.sla_success = ticket.sla_final_state != "breached"
+            ticket.sla_success_rate = 100.0 if ticket.sla_success else 0.0
+            opened = ticket.create_date or ticket.date_closed
+            ticket.resolution_hours = (ticket.date_closed - opened).total_seconds() / 3600
+
+    @api.depends("lot_id", "partner_id")
+    def _compute_installed_product_id(self):
+        tickets = self.filtered(lambda t: t.lot_id and t.partner_id)
+        installed = self.env["stp.crm.installed.product"].search(
+            [("lot_id", "in", tickets.lot_id.ids), ("partner_id", "in", tickets.commercial_partner_id.ids)],
+            order="install_date desc, id desc",
+        )
+        for ticket in self:
+            ticket.installed_product_id = installed.filtered(
+                lambda i, t=ticket: i.lot_id == t.lot_id and i.partner_id == t.partner_id.commercial_partner_id
+            )[:1]
+
+    @api.depends("lot_id", "partner_id", "product_id")
+    def _compute_warranty(self):
+        deliveries = self._stp_serial_deliveries()
+        for ticket in self:
+            commercial = ticket.partner_id.commercial_partner_id
+            move_line = next(
+                (
+                    ml
+                    for ml in deliveries
+                    if ml.lot_id == ticket.lot_id and ml.picking_id.partner_id.commercial_partner_id == commercial
+                ),
+                None,
+            )
+            ticket.delivery_move_line_id = move_line
+            ticket.warranty_end_date, ticket.warranty_state, ticket.warranty_reason = ticket._stp_warranty(
+                move_line, deliveries
+            )
+
+    @api.depends("delivery_move_line_id")
+    def _compute_sale_order_id(self):
+        # a compute of its own: an editable field sharing the warranty compute would
+        # protect the read-only warranty fields from computation when the form sends it
+        for ticket in self.filtered("delivery_move_line_id"):
+            ticket.sale_order_id = ticket.delivery_move_line_id.move_id.sale_line_id.order_id
+
+    def _stp_serial_deliveries(self):
+        """Validated deliveries to customers of the tickets' serials, latest first: one query."""
+        lots = self.lot_id
+        if not lots:
+            return self.env["stock.move.line"]
+        return (
+            self.env["stock.move.line"]
+            .sudo()
+            .search(
+                [
+                    ("lot_id", "in", lots.ids),
+                    ("state", "=", "done"),
+                    ("location_dest_id.usage", "=", "customer"),
+                    ("location_id.usage", "!=", "customer"),
+                    ("picking_id", "!=", False),
+                ],
+                order="date desc, id desc",
+            )
+        )
+
+    def _stp_warranty(self, move_line, deliveries):
+        """(end date, state, reason) of the warranty of this ticket's serial."""
+        _ = self.env._
+        if not self.lot_id:
+            return False, "no_warranty", _("No serial number on the ticket.")
+        if not self.partner_id:
+            return False, "no_warranty", _("No customer on the ticket.")
+        if not move_line:
+            elsewhere = deliveries.filtered(lambda ml: ml.lot_id == self.lot_id)[:1]
+            if elsewhere:
+                return (
+                    False,
+                    "no_warranty",
+                    _(
+                        "Serial number %(lot)s was delivered to %(other)s, not to %(customer)s.",
+                        lot=self.lot_id.name,
+                        other=elsewhere.picking_id.partner_id.commercial_partner_id.display_name,
+                        customer=self.partner_id.commercial_partner_id.display_name,
+                    ),
+                )
+            return (
+                False,
+                "no_warranty",
+                _("Serial number %(lot)s has no validated delivery to a customer.", lot=self.lot_id.name),
+            )
+        months = self.lot_id.product_id.stp_warranty_months
+        delivered = fields.Date.context_today(self, move_line.picking_id.date_done or move_line.date)
+        if not months:
+            return (
+                False,
+                "no_warranty",
+                _("%(product)s has no warranty.", product=self.lot_id.product_id.display_name),
+            )
+        end = delivered + relativedelta(months=months)
+        opened = fields.Date.context_today(self, self.create_date) if self.create_date else fields.Date.today()
+        values = {
+            "delivery": move_line.picking_id.name,
+            "delivered": delivered,
+            "months": months,
+            "end": end,
+        }
+        if opened <= end:
+            return (
+                end,
+                "in_warranty",
+                _("Delivered on %(delivered)s (%(delivery)s), %(months)s months of warranty until %(end)s.", **values),
+            )
+        return (
+            end,
+            "expired",
+            _(
+                "Delivered on %(delivered)s (%(delivery)s), the %(months)s months of warranty ended on %(end)s.",
+                **values,
+            ),
+        )
+
+    @api.depends("picking_ids.picking_type_code")
+    def _compute_picking_counts(self):
+        groups = self.env["stock.picking"]._read_group(
+            [("stp_ticket_id", "in", self.ids)], ["stp_ticket_id", "picking_type_code"], ["__count"]
+        )
+        counts = {(ticket.id, code): count for ticket, code, count in groups}
+        for ticket in self:
+            ticket.return_count = counts.get((ticket.id, "incoming"), 0)
+            ticket.replacement_count = counts.get((ticket.id, "outgoing"), 0)
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for ticket in self:
+            ticket.access_url = f"/my/tickets/{ticket.id}"
+
+    @api.depends("number", "name")
+    def _compute_display_name(self):
+        for ticket in self:
+            ticket.display_name = f"{ticket.number} - {ticket.name}" if ticket.name else ticket.number
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+    @api.constrains("lot_id", "product_id")
+    def _check_lot_product(self):
+        for ticket in self.filtered("lot_id"):
+            if ticket.lot_id.product_id != ticket.product_id:
+                raise ValidationError(
+                    self.env._(
+                        "Serial number %(lot)s belongs to %(lot_product)s, not to %(product)s.",
+                        lot=ticket.lot_id.name,
+                        lot_product=ticket.lot_id.product_id.display_name,
+                        product=ticket.product_id.display_name or self.env._("no product"),
+                    )
+                )
+
+    def _stp_check_lot_exists(self, vals_list):
+        """An unknown serial id would only fail in the database with a foreign-key
+        error: refuse it clearly before anything is written."""
+        lot_ids = {vals["lot_id"] for vals in vals_list if vals.get("lot_id")}
+        missing = lot_ids - set(self.env["stock.lot"].sudo().browse(lot_ids).exists().ids)
+        if missing:
+            raise ValidationError(
+                self.env._("Serial number id %(ids)s does not exist.", ids=", ".join(str(i) for i in sorted(missing)))
+            )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._stp_check_lot_exists(vals_list)
+        now = fields.Datetime.now()
+        stages = self.env["stp.crm.ticket.stage"]
+        for vals in vals_list:
+            company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+            if vals.get("number", "/") == "/":
+                vals["number"] = self.env["ir.sequence"].with_company(company).next_by_code("stp.crm.ticket") or "/"
+            if vals.get("lot_id") and not vals.get("product_id"):
+                vals["product_id"] = self.env["stock.lot"].browse(vals["lot_id"]).product_id.id
+            if vals.get("stage_id") and stages.browse(vals["stage_id"]).is_closed:
+                vals.setdefault("date_closed", now)
+        tickets = super().create(vals_list)
+        tickets.filtered(lambda t: t.team_id and not t.user_id)._stp_assign()
+        return tickets
+
+    def write(self, vals):
+        self._stp_check_lot_exists([vals])
+        if vals.get("lot_id") and "product_id" not in vals:
+            vals["product_id"] = self.env["stock.lot"].browse(vals["lot_id"]).product_id.id
+        if "stage_id" in vals:
+            now = fields.Datetime.now()
+            vals = dict(vals, date_last_stage_update=now)
+            if not self.env["stp.crm.ticket.stage"].browse(vals["stage_id"]).is_closed:
+                vals["date_closed"] = False
+            else:
+                # tickets moving between closed stages keep their first closing date
+                already_closed = self.filtered("date_closed")
+                if already_closed and already_closed != self:
+                    already_closed.write(vals)
+                    return (self - already_closed).write(vals)
+                if not already_closed:
+                    vals["date_closed"] = now
+        result = super().write(vals)
+        if "team_id" in vals and not vals.get("user_id"):
+            self.filtered(lambda t: t.team_id and not t.user_id)._stp_assign()
+        if vals.get("stage_id"):
+            self._stp_send_rating_requests()
+        return result
+
+    # ------------------------------------------------------------------
+    # Assignment
+    # ------------------------------------------------------------------
+    def _stp_assign(self):
+        for team, tickets in self.grouped("team_id").items():
+            members = team._stp_pick_members(len(tickets))
+            for ticket, member in zip(tickets, members, strict=False):
+                ticket.user_id = member
+
+    # ------------------------------------------------------------------
+    # Rating
+    # ------------------------------------------------------------------
+    def _stp_send_rating_requests(self):
+        for ticket in self:
+            template = ticket.stage_id.rating_template_id
+            partner = ticket.partner_id
+            if template and partner and partner != self.env.user.partner_id:
+                ticket.rating_send_request(template, lang=partner.lang, force_send=False)
+
+    def _rating_get_parent_field_name(self):
+        return "team_id"
+
+    # ------------------------------------------------------------------
+    # Email gateway
+    # ------------------------------------------------------------------
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        values = dict(custom_values or {})
+        values.setdefault("name", msg_dict.get("subject") or self.env._("(no subject)"))
+        values.setdefault("description", msg_dict.get("body"))
+        email_from = msg_dict.get("email_from")
+        if email_from and "partner_id" not in values:
+            # the sender's partner, found by normalized email or created from the address
+            partner = self._mail_find_partner_from_emails([email_from], force_create=True)[0]
+            values["partner_id"] = partner.id
+            values["partner_email"] = tools.email_normalize(email_from) or email_from
+        return super().message_new(msg_dict, custom_values=values)
+
+    def _message_get_suggested_recipients(self):
+        recipients = super()._message_get_suggested_recipients()
+        for ticket in self.filtered("partner_id"):
+            ticket._message_add_suggested_recipient(
+                recipients, partner=ticket.partner_id, reason=self.env._("Customer")
+            )
+        return recipients
+
+    # ------------------------------------------------------------------
+    # Inventory and sales actions
+    # ------------------------------------------------------------------
+    def _stp_warehouse(self):
+        warehouse = self.env["stock.warehouse"].search([("company_id", "=", self.company_id.id)], limit=1)
+        if not warehouse:
+            raise UserError(self.env._("Company %(company)s has no warehouse.", company=self.company_id.name))
+        return warehouse
+
+    def _stp_check_can_move_serial(self):
+        self.ensure_one()
+        if not self.partner_id or not self.product_id:
+            raise UserError(
+                self.env._("Set the customer and the product of ticket %(number)s first.", number=self.number)
+            )
+
+    def action_receive_return(self):
+        """Incoming transfer of the ticket's serial from the customer."""
+        self._stp_check_can_move_serial()
+        if not self.lot_id:
+            raise UserError(self.env._("Set the serial number to receive on ticket %(number)s.", number=self.number))
+        picking_type = self._stp_warehouse().in_type_id
+        picking = self._stp_create_picking(
+            picking_type, self.env.ref("stock.stock_location_customers"), picking_type.default_location_dest_id
+        )
+        picking.move_ids.move_line_ids.unlink()
+        picking.move_ids.write(
+            {
+                "move_line_ids": [
+                    fields.Command.create(
+                        {
+                            "product_id": self.product_id.id,
+                            "lot_id": self.lot_id.id,
+                            "quantity": 1.0,
+                            "location_id": picking.location_id.id,
+                            "location_dest_id": picking.location_dest_id.id,
+                            "picking_id": picking.id,
+                        }
+                    )
+                ]
+            }
+        )
+        return self._stp_open_pickings(picking)
+
+    def action_send_replacement(self):
+        """Outgoing transfer of the same product (another serial is reserved from stock)."""
+        self._stp_check_can_move_serial()
+        picking_type = self._stp_warehouse().out_type_id
+        picking = self._stp_create_picking(
+            picking_type, picking_type.default_location_src_id, self.env.ref("stock.stock_location_customers")
+        )
+        picking.action_assign()
+        return self._stp_open_pickings(picking)
+
+    def _stp_create_picking(self, picking_type, source, destination):
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": picking_type.id,
+                "partner_id": self.partner_id.id,
+                "origin": self.number,
+                "stp_ticket_id": self.id,
+                "company_id": self.company_id.id,
+                "location_id": source.id,
+                "location_dest_id": destination.id,
+                "move_ids": [
+                    fields.Command.create(
+                        {
+                            "name": self.product_id.display_name,
+                            "product_id": self.product_id.id,
+                            "product_uom_qty": 1.0,
+                            "product_uom": self.product_id.uom_id.id,
+                            "location_id": source.id,
+                            "location_dest_id": destination.id,
+                            "company_id": self.company_id.id,
+                        }
+                    )
+                ],
+            }
+        )
+        picking.action_confirm()
+        self.message_post(
+            body=self.env._("Transfer %(picking)s created.", picking=picking._get_html_link()),
+            subtype_xmlid="mail.mt_note",
+        )
+        return picking
+
+    def _stp_open_pickings(self, pickings):
+        action = self.env["ir.actions.act_window"]._for_xml_id("stock.action_picking_tree_all")
+        if len(pickings) == 1:
+            action.update(views=[(False, "form")], res_id=pickings.id)
+        else:
+            action["domain"] = [("id", "in", pickings.ids)]
+        action["context"] = {"create": False}
+        return action
+
+    def action_view_returns(self):
+        return self._stp_open_pickings(self.picking_ids.filtered(lambda p: p.picking_type_code == "incoming"))
+
+    def action_view_replacements(self):
+        return self._stp_open_pickings(self.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing"))
+
+    def action_quote_repair(self):
+        """Sale quotation of the team's repair service for an out-of-warranty product."""
+        self.ensure_one()
+        if self.warranty_state == "in_warranty":
+            raise UserError(self.env._("Ticket %(number)s is under warranty: the repair is free.", number=self.number))
+        if not self.partner_id:
+            raise UserError(self.env._("Set the customer of ticket %(number)s first.", number=self.number))
+        service = self.team_id.repair_product_id
+        if not service:
+            raise UserError(self.env._("Choose a repair service product in the settings of the ticket's team."))
+        line_name = self.env._(
+            "%(service)s: %(product)s %(lot)s (%(number)s)",
+            service=service.display_name,
+            product=self.product_id.display_name or "",
+            lot=self.lot_id.name or "",
+            number=self.number,
+        )
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.partner_id.id,
+                "company_id": self.company_id.id,
+                "origin": self.number,
+                "order_line": [fields.Command.create({"product_id": service.id, "name": line_name})],
+            }
+        )
+        self.repair_order_id = order
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sale.order",
+            "res_id": order.id,
+            "views": [(False, "form")],
+        }
+
+    def action_open_repair_order(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sale.order",
+            "res_id": self.repair_order_id.id,
+            "views": [(False, "form")],
+        }
+
+    # ------------------------------------------------------------------
+    # Auto-close cron
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_stp_auto_close(self, batch_size=AUTO_CLOSE_BATCH_SIZE):
+        """Daily: close tickets waiting for the customer longer than their team's
+        limit, telling the customer. Rows are claimed with SKIP LOCKED and each batch
+        is committed, so parallel runs share the work and a crash loses one batch."""
+        closing_stage = self.env["stp.crm.ticket.stage"].search([("is_closed", "=", True)], limit=1)
+        if not closing_stage:
+            return
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        done = 0
+        while True:
+            tickets = self._stp_claim_auto_close_batch(batch_size)
+            if not tickets:
+                break
+            tickets._stp_auto_close(closing_stage)
+            done += len(tickets)
+            if auto_commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        self.env["ir.cron"]._notify_progress(done=done, remaining=0)
+
+    @api.model
+    def _stp_auto_close_domain(self):
+        now = fields.Datetime.now()
+        domains = []
+        for team in self.env["stp.crm.ticket.team"].search([("auto_close_days", ">", 0)]):
+            domains.append(
+                [
+                    ("team_id", "=", team.id),
+                    ("date_last_stage_update", "<", now - timedelta(days=team.auto_close_days)),
+                ]
+            )
+        return expression.AND([[("stage_id.is_waiting", "=", True)], expression.OR(domains)]) if domains else None
+
+    @api.model
+    def _stp_claim_auto_close_batch(self, batch_size):
+        domain = self._stp_auto_close_domain()
+        if not domain:
+            return self.browse()
+        self.flush_model(["stage_id", "team_id", "date_last_stage_update"])
+        query = self._search(domain, limit=batch_size, order="id")
+        self.env.cr.execute(SQL("%s FOR UPDATE SKIP LOCKED", query.select()))
+        return self.browse(row[0] for row in self.env.cr.fetchall())
+
+    def _stp_auto_close(self, stage):
+        for ticket in self:
+            days = ticket.team_id.auto_close_days
+            ticket.write({"stage_id": stage.id})
+            body = self.env._(
+                "We did not hear back from you for %(days)s days, so we closed ticket %(number)s. "
+                "Reply to this message if you still need help.",
+                days=days,
+                number=ticket.number,
+            )
+            ticket.message_post(
+                body=body,
+                partner_ids=ticket.partner_id.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
