@@ -30,6 +30,7 @@
         "security/stp_crm_security.xml",
         "security/ir.model.access.csv",
         "data/stp_crm_partner_data.xml",
+        "data/stp_crm_sequence_data.xml",
         "data/stp_crm_contract_data.xml",
         "data/stp_crm_ticket_data.xml",
         "views/stp_crm_installed_product_views.xml",

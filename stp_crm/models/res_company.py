@@ -52,30 +52,45 @@ class ResCompany(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         companies = super().create(vals_list)
-        companies._stp_contract_sequence()
+        companies._stp_ensure_sequences()
         return companies
 
-    def _stp_contract_sequence(self):
-        """The company's own contract numbering (created on first use for companies
-        that existed before STP CRM): a PostgreSQL sequence, so that concurrent
-        transactions never get the same number."""
-        sequences = self.env["ir.sequence"].sudo()
-        for company in self:
-            if not sequences.search_count(
-                [("code", "=", "stp.crm.contract"), ("company_id", "=", company.id)], limit=1
-            ):
-                sequences.create(
-                    {
-                        "name": _("Contract (%s)", company.name),
-                        "code": "stp.crm.contract",
-                        "prefix": "HD/%(year)s/",
-                        "padding": 5,
-                        "implementation": "standard",
-                        "company_id": company.id,
-                    }
-                )
+    def _stp_sequence_definitions(self):
+        """Per-company numbering of STP CRM documents: code -> (name, prefix)."""
+        return {
+            "stp.crm.contract": (_("Contract"), "HD/%(year)s/"),
+            "stp.crm.ticket": (_("Service Ticket"), "TK/%(year)s/"),
+        }
 
-    def _stp_next_contract_number(self):
+    def _stp_ensure_sequences(self):
+        """Give each company its own numbering for every STP CRM document (at install
+        and at company creation; on first use as a safety net). PostgreSQL sequences
+        ('standard'), so that concurrent transactions never get the same number."""
+        sequences = self.env["ir.sequence"].sudo()
+        existing = set(
+            sequences._read_group(
+                [("code", "in", list(self._stp_sequence_definitions())), ("company_id", "in", self.ids)],
+                ["code", "company_id"],
+            )
+        )
+        sequences.create(
+            [
+                {
+                    "name": f"{name} ({company.name})",
+                    "code": code,
+                    "prefix": prefix,
+                    "padding": 5,
+                    "implementation": "standard",
+                    "company_id": company.id,
+                }
+                for company in self
+                for code, (name, prefix) in self._stp_sequence_definitions().items()
+                if (code, company) not in existing
+            ]
+        )
+
+    def _stp_next_number(self, code):
+        """The next number of document ``code`` in this company's own sequence."""
         self.ensure_one()
-        self._stp_contract_sequence()
-        return self.env["ir.sequence"].sudo().with_company(self).next_by_code("stp.crm.contract")
+        self._stp_ensure_sequences()
+        return self.env["ir.sequence"].sudo().with_company(self).next_by_code(code)

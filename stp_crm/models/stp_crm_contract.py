@@ -246,7 +246,7 @@ class StpCrmContract(models.Model):
         states = [vals.pop("state", "draft") for vals in vals_list]
         for vals in vals_list:
             company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-            vals["number"] = company._stp_next_contract_number()
+            vals["number"] = company._stp_next_number(CONTRACT_SEQUENCE_CODE)
         contracts = super().create(vals_list)
         for contract, state in zip(contracts, states, strict=True):
             if state != "draft":

@@ -470,7 +470,7 @@ class StpCrmTicket(models.Model):
         for vals in vals_list:
             company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
             if vals.get("number", "/") == "/":
-                vals["number"] = self.env["ir.sequence"].with_company(company).next_by_code("stp.crm.ticket") or "/"
+                vals["number"] = company._stp_next_number("stp.crm.ticket")
             if vals.get("lot_id") and not vals.get("product_id"):
                 vals["product_id"] = self.env["stock.lot"].browse(vals["lot_id"]).product_id.id
             if vals.get("stage_id") and stages.browse(vals["stage_id"]).is_closed:

@@ -85,7 +85,7 @@ class TicketCommon(InstalledBaseCommon, StpCrmUsersMixin):
 class TestTicket(TicketCommon):
     def test_numbers_stages_and_closing(self):
         first, second = self._ticket(), self._ticket(ticket_type="complaint")
-        self.assertTrue(first.number.startswith("TK"))
+        self.assertRegex(first.number, r"^TK/\d{4}/\d{5}$")
         self.assertNotEqual(first.number, second.number)
         self.assertEqual(first.stage_id, self.stage_new)
         self.assertFalse(first.date_closed)
@@ -492,7 +492,7 @@ class TestTicketAccess(TicketCommon):
         self.assertFalse(manager_env.search([("id", "=", foreign.id)]))
         both = manager_env.with_context(allowed_company_ids=[self.env.company.id, other_company.id])
         self.assertEqual(both.search([("id", "=", foreign.id)]), foreign)
-        self.assertNotEqual(foreign.number, False)
+        self.assertEqual(foreign.number, f"TK/{foreign.create_date.year}/00001", "each company numbers from 1")
 
 
 @tagged("post_install", "-at_install")
