@@ -30,9 +30,13 @@
         "security/stp_crm_security.xml",
         "security/ir.model.access.csv",
         "data/stp_crm_partner_data.xml",
+        "data/stp_crm_work_plan_data.xml",
         "views/stp_crm_installed_product_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
+        "views/stp_crm_work_plan_views.xml",
+        "views/stp_crm_interaction_views.xml",
+        "views/stp_crm_timeline_views.xml",
         "views/stp_crm_menus.xml",
     ],
     "demo": [

@@ -8,3 +8,4 @@ from . import (
     test_ui,
     test_xmlrpc,
 )
+from . import test_work_plan
