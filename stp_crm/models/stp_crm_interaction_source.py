@@ -28,10 +28,10 @@ class StpCrmInteractionSource(models.AbstractModel):
         return recipients_data
 
     def _stp_log_email_interaction(self, message, recipients):
-        """Customer-facing messages ("Send message" and incoming emails, not log
-        notes) become email interactions: inbound when the customer wrote,
-        outbound when the customer is among the recipients."""
-        if message.message_type not in ("email", "comment") or message.subtype_id != self.env.ref("mail.mt_comment"):
+        """Emails from the customer reaching the record through the mail gateway
+        are inbound interactions; messages sent to the customer ("Send message",
+        not log notes) are outbound ones."""
+        if message.message_type not in ("email", "comment"):
             return
         values = self._stp_interaction_values()
         if not values:
@@ -42,7 +42,8 @@ class StpCrmInteractionSource(models.AbstractModel):
         customer_recipients = (message.partner_ids | recipients).filtered(
             lambda partner: partner.commercial_partner_id == customer
         )
-        if not inbound and not customer_recipients:
+        sent_to_customer = message.subtype_id == self.env.ref("mail.mt_comment") and customer_recipients
+        if not inbound and not sent_to_customer:
             return
         values.update(
             channel="email",

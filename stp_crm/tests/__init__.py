@@ -9,3 +9,5 @@ from . import (
     test_xmlrpc,
 )
 from . import test_work_plan
+from . import test_interaction
+from . import test_timeline
