@@ -11,3 +11,5 @@ from . import (
 from . import test_work_plan
 from . import test_interaction
 from . import test_timeline
+from . import test_work_plan_ui
+from . import test_work_plan_xmlrpc
