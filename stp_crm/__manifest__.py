@@ -41,6 +41,7 @@
     ],
     "demo": [
         "demo/stp_crm_partner_demo.xml",
+        "demo/stp_crm_work_plan_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
