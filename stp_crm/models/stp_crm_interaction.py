@@ -20,13 +20,13 @@ class StpCrmInteraction(models.Model):
         check_company=True,
         domain="[('commercial_partner_id', '=', partner_id)]",
     )
+    # No check_company: interactions are logged automatically for whoever talked to the customer.
     user_id = fields.Many2one(
         "res.users",
         string="Salesperson",
         default=lambda self: self.env.user,
         index=True,
         tracking=True,
-        check_company=True,
         domain="[('share', '=', False)]",
     )
     date = fields.Datetime(string="Date", required=True, default=fields.Datetime.now, index=True, tracking=True)

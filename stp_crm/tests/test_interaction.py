@@ -108,6 +108,12 @@ class TestInteraction(TransactionCase, StpCrmUsersMixin):
         self._activity(self.lead, "mail.mail_activity_data_todo").action_feedback(feedback="Xong")
         self.assertFalse(self._interactions())
 
+    def test_records_without_a_customer_log_nothing(self):
+        internal_plan = self.env["stp.crm.work.plan"].create({"name": "Họp nội bộ", "user_id": self.stp_user.id})
+        self._activity(internal_plan, "mail.mail_activity_data_call").action_done()
+        self._activity(self.stp_user_2.partner_id, "mail.mail_activity_data_call").action_done()
+        self.assertFalse(self.Interaction.search([("summary", "=", "Call")]), "no customer, no interaction")
+
     def test_activities_done_together_are_logged_once_each(self):
         activities = self._activity(self.contact, "mail.mail_activity_data_call") | self._activity(
             self.plan, "mail.mail_activity_data_call"
