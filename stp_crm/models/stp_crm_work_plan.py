@@ -172,12 +172,13 @@ class StpCrmWorkPlan(models.Model):
         if vals.get("date_deadline") and fields.Datetime.to_datetime(vals["date_deadline"]) > fields.Datetime.now():
             # A new deadline in the future deserves a new reminder once it passes.
             vals = dict(vals, overdue_notified=False)
-        if "state" in vals and vals["state"] != "done" and "date_done" not in vals:
-            vals = dict(vals, date_done=False)
+        if "state" in vals and "date_done" not in vals:
+            # The done date follows the state unless given explicitly.
+            vals = dict(vals, date_done=fields.Datetime.now() if vals["state"] == "done" else False)
         return super().write(vals)
 
     def action_mark_done(self):
-        self.write({"state": "done", "progress": 100, "date_done": fields.Datetime.now()})
+        self.write({"state": "done", "progress": 100})
         return True
 
     def action_start(self):

@@ -69,6 +69,8 @@ class TestWorkPlan(TransactionCase, StpCrmUsersMixin):
         self.assertTrue(plan.date_done)
         plan.action_reset()
         self.assertFalse(plan.date_done, "reopening clears the done date")
+        plan.state = "done"
+        self.assertTrue(plan.date_done, "the done date follows the state")
 
     def test_progress_out_of_range_is_refused(self):
         for progress in (-1, 101):
