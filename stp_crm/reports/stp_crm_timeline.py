@@ -8,8 +8,10 @@ class StpCrmTimeline(models.Model):
 
     To add a source, ``_inherit = "stp.crm.timeline"``, extend ``event_type`` with
     ``selection_add``, write a ``_timeline_query_<source>()`` method returning an
-    SQL selecting exactly the columns of ``TIMELINE_COLUMNS`` and append it in an
-    override of ``_timeline_queries()``.
+    SQL selecting exactly these columns, in this order: ``id`` (bigint), ``partner_id``
+    (commercial partner), ``date`` (timestamp), ``event_type``, ``name``, ``amount``,
+    ``currency_id``, ``user_id``, ``company_id``, ``res_model`` (varchar), ``res_id``;
+    and append it in an override of ``_timeline_queries()``.
 
     Row ids are ``source_record_id * 16 + source number`` so they stay unique and
     stable. Numbers used: 1 sale order, 2 purchase order, 3 delivery, 4 invoice,
@@ -68,10 +70,10 @@ class StpCrmTimeline(models.Model):
 
     def _timeline_query_purchase_order(self):
         return SQL("""
-            SELECT po.id::bigint * 16 + 2, p.commercial_partner_id,
-                   COALESCE(po.date_approve, po.date_order), 'purchase_order', po.name,
-                   po.amount_total, po.currency_id, po.user_id,
-                   po.company_id, 'purchase.order'::varchar, po.id
+            SELECT po.id::bigint * 16 + 2 AS id, p.commercial_partner_id AS partner_id,
+                   COALESCE(po.date_approve, po.date_order) AS date, 'purchase_order' AS event_type, po.name AS name,
+                   po.amount_total AS amount, po.currency_id AS currency_id, po.user_id AS user_id,
+                   po.company_id AS company_id, 'purchase.order'::varchar AS res_model, po.id AS res_id
               FROM purchase_order po
               JOIN res_partner p ON p.id = po.partner_id
              WHERE po.state IN ('purchase', 'done')
@@ -79,10 +81,10 @@ class StpCrmTimeline(models.Model):
 
     def _timeline_query_delivery(self):
         return SQL("""
-            SELECT sp.id::bigint * 16 + 3, p.commercial_partner_id,
-                   sp.date_done, 'delivery', sp.name,
-                   NULL::numeric, NULL::integer, sp.user_id,
-                   sp.company_id, 'stock.picking'::varchar, sp.id
+            SELECT sp.id::bigint * 16 + 3 AS id, p.commercial_partner_id AS partner_id,
+                   sp.date_done AS date, 'delivery' AS event_type, sp.name AS name,
+                   NULL::numeric AS amount, NULL::integer AS currency_id, sp.user_id AS user_id,
+                   sp.company_id AS company_id, 'stock.picking'::varchar AS res_model, sp.id AS res_id
               FROM stock_picking sp
               JOIN stock_picking_type spt ON spt.id = sp.picking_type_id
               JOIN res_partner p ON p.id = sp.partner_id
@@ -91,10 +93,10 @@ class StpCrmTimeline(models.Model):
 
     def _timeline_query_invoice(self):
         return SQL("""
-            SELECT am.id::bigint * 16 + 4, am.commercial_partner_id,
-                   am.invoice_date::timestamp, 'invoice', am.name,
-                   am.amount_total_signed, c.currency_id, am.invoice_user_id,
-                   am.company_id, 'account.move'::varchar, am.id
+            SELECT am.id::bigint * 16 + 4 AS id, am.commercial_partner_id AS partner_id,
+                   am.invoice_date::timestamp AS date, 'invoice' AS event_type, am.name AS name,
+                   am.amount_total_signed AS amount, c.currency_id AS currency_id, am.invoice_user_id AS user_id,
+                   am.company_id AS company_id, 'account.move'::varchar AS res_model, am.id AS res_id
               FROM account_move am
               JOIN res_company c ON c.id = am.company_id
              WHERE am.state = 'posted' AND am.move_type IN ('out_invoice', 'out_refund')
@@ -102,19 +104,21 @@ class StpCrmTimeline(models.Model):
 
     def _timeline_query_interaction(self):
         return SQL("""
-            SELECT i.id::bigint * 16 + 5, i.partner_id,
-                   i.date, 'interaction', i.summary,
-                   NULL::numeric, NULL::integer, i.user_id,
-                   i.company_id, 'stp.crm.interaction'::varchar, i.id
+            SELECT i.id::bigint * 16 + 5 AS id, i.partner_id AS partner_id,
+                   i.date AS date, 'interaction' AS event_type, i.summary AS name,
+                   NULL::numeric AS amount, NULL::integer AS currency_id, i.user_id AS user_id,
+                   i.company_id AS company_id, 'stp.crm.interaction'::varchar AS res_model, i.id AS res_id
               FROM stp_crm_interaction i
         """)
 
     def _timeline_query_work_plan(self):
         return SQL("""
-            SELECT wp.id::bigint * 16 + 6, COALESCE(p.commercial_partner_id, lp.commercial_partner_id),
-                   COALESCE(wp.date_done, wp.date_deadline, wp.date_start, wp.create_date), 'work_plan', wp.name,
-                   NULL::numeric, NULL::integer, wp.user_id,
-                   wp.company_id, 'stp.crm.work.plan'::varchar, wp.id
+            SELECT wp.id::bigint * 16 + 6 AS id,
+                   COALESCE(p.commercial_partner_id, lp.commercial_partner_id) AS partner_id,
+                   COALESCE(wp.date_done, wp.date_deadline, wp.date_start, wp.create_date) AS date,
+                   'work_plan' AS event_type, wp.name AS name,
+                   NULL::numeric AS amount, NULL::integer AS currency_id, wp.user_id AS user_id,
+                   wp.company_id AS company_id, 'stp.crm.work.plan'::varchar AS res_model, wp.id AS res_id
               FROM stp_crm_work_plan wp
               LEFT JOIN res_partner p ON p.id = wp.partner_id
               LEFT JOIN crm_lead l ON l.id = wp.lead_id
