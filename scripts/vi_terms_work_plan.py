@@ -2,7 +2,6 @@
 
 VI = {
     "%(contact)s is not a contact of %(partner)s.": "%(contact)s không phải là người liên hệ của %(partner)s.",
-    '<i class="fa fa-clock-o me-1" title="Deadline"/>': '<i class="fa fa-clock-o me-1" title="Thời hạn"/>',
     "Activity": "Hoạt động",
     "Amount": "Số tiền",
     "Calls and meetings marked done and emails sent from the chatter are logged here automatically.": "Cuộc gọi, cuộc hẹn đã hoàn thành và email gửi từ khung trao đổi được tự động ghi lại tại đây.",
