@@ -10,7 +10,7 @@ cleanup() { [ -n "${KEEP_TEST_DB:-}" ] || dropdb --if-exists "$DB" >/dev/null 2>
 trap cleanup EXIT
 
 log "installing stp_crm (with demo data) into the throwaway database $DB"
-odoo_cmd -d "$DB" -i stp_crm --stop-after-init --log-level=warn --test-tags=/stp_crm
+odoo_cmd -d "$DB" -i stp_crm --stop-after-init --log-level=warn
 
 log "running stp_crm/tests"
 cd "$PROJECT_DIR"

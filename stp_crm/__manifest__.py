@@ -33,6 +33,7 @@
         "data/stp_crm_sequence_data.xml",
         "data/stp_crm_contract_data.xml",
         "data/stp_crm_ticket_data.xml",
+        "data/stp_crm_work_plan_data.xml",
         "views/stp_crm_installed_product_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
@@ -43,6 +44,9 @@
         "views/product_template_views.xml",
         "views/stock_picking_views.xml",
         "views/stp_crm_ticket_portal_templates.xml",
+        "views/stp_crm_work_plan_views.xml",
+        "views/stp_crm_interaction_views.xml",
+        "views/stp_crm_timeline_views.xml",
         "views/stp_crm_menus.xml",
         "reports/stp_crm_contract_report.xml",
         "reports/stp_crm_ticket_report.xml",
@@ -51,6 +55,7 @@
         "demo/stp_crm_partner_demo.xml",
         "demo/stp_crm_contract_demo.xml",
         "demo/stp_crm_ticket_demo.xml",
+        "demo/stp_crm_work_plan_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

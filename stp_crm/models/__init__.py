@@ -1,4 +1,5 @@
 from . import stp_crm_input_mixin
+from . import stp_crm_interaction_source
 from . import res_company
 from . import res_config_settings
 from . import res_partner
@@ -15,3 +16,7 @@ from . import product_template
 from . import stp_crm_ticket_stage
 from . import stp_crm_ticket_team
 from . import stp_crm_ticket
+from . import stp_crm_work_plan
+from . import stp_crm_interaction
+from . import crm_lead
+from . import mail_activity

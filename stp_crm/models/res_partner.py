@@ -1,10 +1,11 @@
 import logging
 import threading
 import time
+from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -12,11 +13,12 @@ _logger = logging.getLogger(__name__)
 TIERS = [("a", "A"), ("b", "B"), ("c", "C")]
 TIER_BATCH_SIZE = 1000
 TIER_CRON_TIME_BUDGET = 15 * 60  # seconds; what is left is picked up by the next run
+RECENT_INTERACTION_DAYS = 90
 
 
 class ResPartner(models.Model):
     _name = "res.partner"
-    _inherit = ["res.partner", "stp.crm.input.mixin"]
+    _inherit = ["res.partner", "stp.crm.input.mixin", "stp.crm.interaction.source"]
 
     stp_classification = fields.Selection(
         [
@@ -302,4 +304,64 @@ class ResPartner(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id("stp_crm.stp_crm_ticket_action")
         action["domain"] = [("commercial_partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"default_partner_id": self.id, "search_default_filter_open": 1}
+        return action
+
+    # ------------------------------------------------------------------
+    # Interactions and timeline
+    # ------------------------------------------------------------------
+    stp_last_interaction_date = fields.Datetime(
+        string="Last Interaction",
+        compute="_compute_stp_interaction_stats",
+        groups="stp_crm.group_stp_crm_user",
+    )
+    stp_interaction_count_90d = fields.Integer(
+        string="Interactions (90 Days)",
+        compute="_compute_stp_interaction_stats",
+        groups="stp_crm.group_stp_crm_user",
+    )
+
+    def _compute_stp_interaction_stats(self):
+        stats = self.commercial_partner_id._stp_interaction_stats()
+        for partner in self:
+            partner.stp_last_interaction_date, partner.stp_interaction_count_90d = stats.get(
+                partner.commercial_partner_id.id, (False, 0)
+            )
+
+    def _stp_interaction_stats(self):
+        """{partner id: (last interaction date, interactions of the last 90 days)} for
+        the commercial partners ``self``, in one grouped query (record rules apply)."""
+        if not self.ids:
+            return {}
+        interactions = self.env["stp.crm.interaction"]
+        interactions.flush_model(["partner_id", "date"])
+        query = interactions._search([("partner_id", "in", self.ids)])
+        since = fields.Datetime.now() - timedelta(days=RECENT_INTERACTION_DAYS)
+        table = query.table
+        query.groupby = SQL.identifier(table, "partner_id")
+        self.env.cr.execute(
+            query.select(
+                SQL.identifier(table, "partner_id"),
+                SQL("MAX(%s)", SQL.identifier(table, "date")),
+                SQL("COUNT(*) FILTER (WHERE %s >= %s)", SQL.identifier(table, "date"), since),
+            )
+        )
+        return {partner_id: (last_date, count) for partner_id, last_date, count in self.env.cr.fetchall()}
+
+    def _stp_interaction_values(self):
+        self.ensure_one()
+        customer = self.commercial_partner_id
+        if customer.user_ids.filtered(lambda user: not user.share):
+            return {}  # a colleague, not a customer
+        return {
+            "partner_id": customer.id,
+            "contact_id": self.id if self != customer else False,
+            "user_id": (self.user_id or customer.user_id).id,
+            "company_id": (self.company_id or self.env.company).id,
+        }
+
+    def action_stp_open_timeline(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("stp_crm.stp_crm_timeline_action")
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["display_name"] = _("Timeline of %(partner)s", partner=self.commercial_partner_id.display_name)
         return action

@@ -15,3 +15,8 @@ from . import (
     test_ui,
     test_xmlrpc,
 )
+from . import test_work_plan
+from . import test_interaction
+from . import test_timeline
+from . import test_work_plan_ui
+from . import test_work_plan_xmlrpc

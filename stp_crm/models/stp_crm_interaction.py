@@ -1,0 +1,93 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class StpCrmInteraction(models.Model):
+    _name = "stp.crm.interaction"
+    _description = "Interaction"
+    _inherit = ["mail.thread", "stp.crm.input.mixin"]
+    _order = "date desc, id desc"
+    _rec_name = "summary"
+    _check_company_auto = True
+
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, tracking=True, check_company=True
+    )
+    contact_id = fields.Many2one(
+        "res.partner",
+        string="Contact Person",
+        index="btree_not_null",
+        check_company=True,
+        domain="[('commercial_partner_id', '=', partner_id)]",
+    )
+    # No check_company: interactions are logged automatically for whoever talked to the customer.
+    user_id = fields.Many2one(
+        "res.users",
+        string="Salesperson",
+        default=lambda self: self.env.user,
+        index=True,
+        tracking=True,
+        domain="[('share', '=', False)]",
+    )
+    date = fields.Datetime(string="Date", required=True, default=fields.Datetime.now, index=True, tracking=True)
+    channel = fields.Selection(
+        [
+            ("phone", "Phone"),
+            ("email", "Email"),
+            ("fax", "Fax"),
+            ("web", "Web"),
+            ("sms", "SMS"),
+            ("post", "Post"),
+            ("in_person", "In Person"),
+        ],
+        string="Channel",
+        required=True,
+        default="phone",
+        index=True,
+        tracking=True,
+    )
+    direction = fields.Selection(
+        [("inbound", "Inbound"), ("outbound", "Outbound")],
+        string="Direction",
+        required=True,
+        default="outbound",
+        tracking=True,
+    )
+    duration = fields.Float(string="Duration", help="In hours.")
+    summary = fields.Char(string="Summary", required=True, tracking=True)
+    outcome = fields.Text(string="Outcome")
+    lead_id = fields.Many2one("crm.lead", string="Opportunity", index="btree_not_null", check_company=True)
+    work_plan_id = fields.Many2one(
+        "stp.crm.work.plan", string="Work Plan", index="btree_not_null", check_company=True, ondelete="set null"
+    )
+    company_id = fields.Many2one(
+        "res.company", string="Company", required=True, index=True, default=lambda self: self.env.company
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Interactions always belong to the commercial partner; the person goes to contact_id.
+        partners = self.env["res.partner"].browse(vals["partner_id"] for vals in vals_list if vals.get("partner_id"))
+        for vals in vals_list:
+            partner = partners.browse(vals.get("partner_id"))
+            if partner and partner != partner.commercial_partner_id:
+                vals.setdefault("contact_id", partner.id)
+                vals["partner_id"] = partner.commercial_partner_id.id
+        return super().create(vals_list)
+
+    @api.constrains("duration")
+    def _check_duration(self):
+        if any(interaction.duration < 0 for interaction in self):
+            raise ValidationError(_("The duration of an interaction cannot be negative."))
+
+    @api.constrains("partner_id", "contact_id")
+    def _check_contact(self):
+        for interaction in self:
+            if interaction.contact_id and interaction.contact_id.commercial_partner_id != interaction.partner_id:
+                raise ValidationError(
+                    _(
+                        "%(contact)s is not a contact of %(partner)s.",
+                        contact=interaction.contact_id.display_name,
+                        partner=interaction.partner_id.display_name,
+                    )
+                )

@@ -1,0 +1,265 @@
+import itertools
+import logging
+import threading
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+OVERDUE_BATCH_SIZE = 500
+CLOSED_STATES = ("done", "cancelled")
+# (is_urgent, is_important) -> quadrant, and back
+QUADRANT_FLAGS = {
+    "do_first": (True, True),
+    "schedule": (False, True),
+    "delegate": (True, False),
+    "eliminate": (False, False),
+}
+QUADRANTS = [
+    ("do_first", "Important & Urgent"),
+    ("schedule", "Important, Not Urgent"),
+    ("delegate", "Urgent, Not Important"),
+    ("eliminate", "Neither Urgent nor Important"),
+]
+
+
+class StpCrmWorkPlan(models.Model):
+    _name = "stp.crm.work.plan"
+    _description = "Work Plan"
+    _inherit = ["stp.crm.interaction.source", "mail.activity.mixin", "stp.crm.input.mixin"]
+    _order = "date_deadline asc nulls last, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(string="Goal", required=True, tracking=True)
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        default=lambda self: self.env.user,
+        index=True,
+        tracking=True,
+        check_company=True,
+        domain="[('share', '=', False)]",
+    )
+    partner_id = fields.Many2one("res.partner", string="Customer", index="btree_not_null", check_company=True)
+    lead_id = fields.Many2one("crm.lead", string="Opportunity", index="btree_not_null", check_company=True)
+    date_start = fields.Datetime(string="Start", tracking=True)
+    date_handover = fields.Datetime(string="Handover")
+    date_deadline = fields.Datetime(string="Deadline", index=True, tracking=True)
+    date_done = fields.Datetime(string="Done On", copy=False)
+    location = fields.Char(string="Location")
+    is_urgent = fields.Boolean(string="Urgent", tracking=True)
+    is_important = fields.Boolean(string="Important", tracking=True)
+    quadrant = fields.Selection(
+        QUADRANTS,
+        string="Quadrant",
+        compute="_compute_quadrant",
+        inverse="_inverse_quadrant",
+        store=True,
+        readonly=False,
+        index=True,
+        group_expand="_group_expand_quadrant",
+    )
+    state = fields.Selection(
+        [
+            ("todo", "To Do"),
+            ("in_progress", "In Progress"),
+            ("handed_over", "Handed Over"),
+            ("done", "Done"),
+            ("cancelled", "Cancelled"),
+        ],
+        string="Status",
+        default="todo",
+        required=True,
+        index=True,
+        tracking=True,
+    )
+    progress = fields.Integer(string="Progress (%)", default=0, aggregator="avg")
+    description = fields.Html(string="Details")
+    note = fields.Html(string="Notes")
+    company_id = fields.Many2one(
+        "res.company", string="Company", required=True, index=True, default=lambda self: self.env.company
+    )
+    color = fields.Integer(string="Color")
+    is_overdue = fields.Boolean(string="Overdue", compute="_compute_is_overdue", search="_search_is_overdue")
+    overdue_notified = fields.Boolean(
+        string="Overdue Reminder Sent",
+        copy=False,
+        readonly=True,
+        help="The owner already got an activity for this deadline.",
+    )
+
+    # ------------------------------------------------------------------
+    # Quadrant
+    # ------------------------------------------------------------------
+    @api.depends("is_urgent", "is_important")
+    def _compute_quadrant(self):
+        flags_to_quadrant = {flags: quadrant for quadrant, flags in QUADRANT_FLAGS.items()}
+        for plan in self:
+            plan.quadrant = flags_to_quadrant[(bool(plan.is_urgent), bool(plan.is_important))]
+
+    def _inverse_quadrant(self):
+        # Dragging a card to another column of the board writes the quadrant.
+        for plan in self:
+            if plan.quadrant:
+                plan.is_urgent, plan.is_important = QUADRANT_FLAGS[plan.quadrant]
+
+    @api.model
+    def _group_expand_quadrant(self, quadrants, domain):
+        return [key for key, _label in QUADRANTS]
+
+    # ------------------------------------------------------------------
+    # Overdue
+    # ------------------------------------------------------------------
+    @api.depends("date_deadline", "state")
+    def _compute_is_overdue(self):
+        now = fields.Datetime.now()
+        for plan in self:
+            plan.is_overdue = bool(plan.date_deadline and plan.date_deadline < now and plan.state not in CLOSED_STATES)
+
+    def _search_is_overdue(self, operator, value):
+        if operator not in ("=", "!="):
+            raise ValidationError(_("Unsupported search on Overdue."))
+        now = fields.Datetime.now()
+        if (operator == "=") == bool(value):
+            return [("date_deadline", "<", now), ("state", "not in", CLOSED_STATES)]
+        return ["|", "|", ("date_deadline", "=", False), ("date_deadline", ">=", now), ("state", "in", CLOSED_STATES)]
+
+    # ------------------------------------------------------------------
+    # Validation
+    # ------------------------------------------------------------------
+    @api.constrains("date_start", "date_handover", "date_deadline")
+    def _check_date_order(self):
+        for plan in self:
+            dates = [
+                (plan.date_start, _("start")),
+                (plan.date_handover, _("handover")),
+                (plan.date_deadline, _("deadline")),
+            ]
+            known = [(date, label) for date, label in dates if date]
+            for (earlier, earlier_label), (later, later_label) in itertools.pairwise(known):
+                if later < earlier:
+                    raise ValidationError(
+                        _(
+                            "Work plan “%(plan)s”: the %(later)s (%(later_date)s) cannot be before the %(earlier)s (%(earlier_date)s).",
+                            plan=plan.name,
+                            later=later_label,
+                            later_date=later,
+                            earlier=earlier_label,
+                            earlier_date=earlier,
+                        )
+                    )
+
+    @api.constrains("date_done", "state")
+    def _check_date_done(self):
+        for plan in self:
+            if plan.date_done and plan.state != "done":
+                raise ValidationError(
+                    _("Work plan “%(plan)s”: a done date is only allowed once the plan is done.", plan=plan.name)
+                )
+
+    @api.constrains("progress")
+    def _check_progress(self):
+        for plan in self:
+            if not 0 <= plan.progress <= 100:
+                raise ValidationError(_("The progress must be between 0 and 100."))
+
+    # ------------------------------------------------------------------
+    # CRUD and actions
+    # ------------------------------------------------------------------
+    def write(self, vals):
+        if vals.get("date_deadline") and fields.Datetime.to_datetime(vals["date_deadline"]) > fields.Datetime.now():
+            # A new deadline in the future deserves a new reminder once it passes.
+            vals = dict(vals, overdue_notified=False)
+        if "state" in vals and "date_done" not in vals:
+            # The done date follows the state unless given explicitly.
+            vals = dict(vals, date_done=fields.Datetime.now() if vals["state"] == "done" else False)
+        return super().write(vals)
+
+    def action_mark_done(self):
+        self.write({"state": "done", "progress": 100})
+        return True
+
+    def action_start(self):
+        self.write({"state": "in_progress"})
+        return True
+
+    def action_hand_over(self):
+        self.write({"state": "handed_over", "date_handover": fields.Datetime.now()})
+        return True
+
+    def action_cancel(self):
+        self.write({"state": "cancelled"})
+        return True
+
+    def action_reset(self):
+        self.write({"state": "todo"})
+        return True
+
+    def _stp_interaction_values(self):
+        self.ensure_one()
+        customer = self.partner_id.commercial_partner_id or self.lead_id.partner_id.commercial_partner_id
+        if not customer:
+            return {}
+        return {
+            "partner_id": customer.id,
+            "work_plan_id": self.id,
+            "lead_id": self.lead_id.id,
+            "user_id": self.user_id.id,
+            "company_id": self.company_id.id,
+        }
+
+    # ------------------------------------------------------------------
+    # Overdue cron
+    # ------------------------------------------------------------------
+    @api.model
+    def _stp_overdue_pending_domain(self):
+        return [
+            ("date_deadline", "<", fields.Datetime.now()),
+            ("state", "not in", CLOSED_STATES),
+            ("overdue_notified", "=", False),
+        ]
+
+    @api.model
+    def _stp_claim_overdue_batch(self, batch_size):
+        self.flush_model(["date_deadline", "state", "overdue_notified"])
+        query = self.with_context(active_test=False)._search(
+            self._stp_overdue_pending_domain(), limit=batch_size, order="id"
+        )
+        self.env.cr.execute(SQL("%s FOR UPDATE SKIP LOCKED", query.select()))
+        return self.browse(row[0] for row in self.env.cr.fetchall())
+
+    def _stp_notify_overdue(self):
+        """One to-do activity for the owner of each plan, then remember it."""
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        owned = self.filtered("user_id")
+        self.env["mail.activity"].create(
+            [
+                {
+                    "res_model_id": self.env["ir.model"]._get_id(self._name),
+                    "res_id": plan.id,
+                    "activity_type_id": todo.id,
+                    "summary": _("Overdue work plan: %(plan)s", plan=plan.name),
+                    "user_id": plan.user_id.id,
+                    "date_deadline": fields.Date.context_today(self),
+                }
+                for plan in owned
+            ]
+        )
+        self.write({"overdue_notified": True})
+
+    @api.model
+    def _cron_stp_notify_overdue(self, batch_size=OVERDUE_BATCH_SIZE):
+        """Daily: give the owner of every newly overdue plan one activity, batch by
+        batch with a commit after each; SKIP LOCKED lets concurrent runs share the work."""
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        plans_sudo = self.sudo()
+        done = 0
+        while plans := plans_sudo._stp_claim_overdue_batch(batch_size):
+            plans._stp_notify_overdue()
+            done += len(plans)
+            if auto_commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        self.env["ir.cron"]._notify_progress(done=done, remaining=0)
+        _logger.info("STP CRM: %s overdue work plans notified", done)

@@ -1,0 +1,147 @@
+from odoo import fields, models, tools
+from odoo.tools import SQL
+
+
+class StpCrmTimeline(models.Model):
+    """Every event of a customer in one read-only list: a SQL view made of one
+    query per source, joined with UNION ALL.
+
+    To add a source, ``_inherit = "stp.crm.timeline"``, extend ``event_type`` with
+    ``selection_add``, write a ``_timeline_query_<source>()`` method returning an
+    SQL selecting exactly these columns, in this order: ``id`` (bigint), ``partner_id``
+    (commercial partner), ``date`` (timestamp), ``event_type``, ``name``, ``amount``,
+    ``currency_id``, ``user_id``, ``company_id``, ``res_model`` (varchar), ``res_id``;
+    and append it in an override of ``_timeline_queries()``.
+
+    Row ids are ``source_record_id * 16 + source number`` so they stay unique and
+    stable. Numbers used: 1 sale order, 2 purchase order, 3 delivery, 4 invoice,
+    5 interaction, 6 work plan; a new source takes a free number from 7 to 15.
+    """
+
+    _name = "stp.crm.timeline"
+    _description = "Customer Timeline"
+    _auto = False
+    _order = "date desc, id desc"
+    _rec_name = "name"
+
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    date = fields.Datetime(string="Date", readonly=True)
+    event_type = fields.Selection(
+        [
+            ("interaction", "Interaction"),
+            ("sale_order", "Sales Order"),
+            ("purchase_order", "Purchase Order"),
+            ("delivery", "Delivery"),
+            ("invoice", "Invoice"),
+            ("work_plan", "Work Plan"),
+        ],
+        string="Event Type",
+        readonly=True,
+    )
+    name = fields.Char(string="Description", readonly=True)
+    amount = fields.Monetary(string="Amount", currency_field="currency_id", readonly=True)
+    currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
+    user_id = fields.Many2one("res.users", string="Responsible", readonly=True)
+    company_id = fields.Many2one("res.company", string="Company", readonly=True)
+    res_model = fields.Char(string="Source Model", readonly=True)
+    res_id = fields.Integer(string="Source Record", readonly=True)
+
+    def _timeline_queries(self):
+        """The SQL of every source; overrides append theirs."""
+        return [
+            self._timeline_query_sale_order(),
+            self._timeline_query_purchase_order(),
+            self._timeline_query_delivery(),
+            self._timeline_query_invoice(),
+            self._timeline_query_interaction(),
+            self._timeline_query_work_plan(),
+        ]
+
+    def _timeline_query_sale_order(self):
+        return SQL("""
+            SELECT so.id::bigint * 16 + 1 AS id, p.commercial_partner_id AS partner_id,
+                   so.date_order AS date, 'sale_order' AS event_type, so.name AS name,
+                   so.amount_total AS amount, so.currency_id AS currency_id, so.user_id AS user_id,
+                   so.company_id AS company_id, 'sale.order'::varchar AS res_model, so.id AS res_id
+              FROM sale_order so
+              JOIN res_partner p ON p.id = so.partner_id
+             WHERE so.state = 'sale'
+        """)
+
+    def _timeline_query_purchase_order(self):
+        return SQL("""
+            SELECT po.id::bigint * 16 + 2 AS id, p.commercial_partner_id AS partner_id,
+                   COALESCE(po.date_approve, po.date_order) AS date, 'purchase_order' AS event_type, po.name AS name,
+                   po.amount_total AS amount, po.currency_id AS currency_id, po.user_id AS user_id,
+                   po.company_id AS company_id, 'purchase.order'::varchar AS res_model, po.id AS res_id
+              FROM purchase_order po
+              JOIN res_partner p ON p.id = po.partner_id
+             WHERE po.state IN ('purchase', 'done')
+        """)
+
+    def _timeline_query_delivery(self):
+        return SQL("""
+            SELECT sp.id::bigint * 16 + 3 AS id, p.commercial_partner_id AS partner_id,
+                   sp.date_done AS date, 'delivery' AS event_type, sp.name AS name,
+                   NULL::numeric AS amount, NULL::integer AS currency_id, sp.user_id AS user_id,
+                   sp.company_id AS company_id, 'stock.picking'::varchar AS res_model, sp.id AS res_id
+              FROM stock_picking sp
+              JOIN stock_picking_type spt ON spt.id = sp.picking_type_id
+              JOIN res_partner p ON p.id = sp.partner_id
+             WHERE sp.state = 'done' AND spt.code IN ('outgoing', 'incoming')
+        """)
+
+    def _timeline_query_invoice(self):
+        return SQL("""
+            SELECT am.id::bigint * 16 + 4 AS id, am.commercial_partner_id AS partner_id,
+                   am.invoice_date::timestamp AS date, 'invoice' AS event_type, am.name AS name,
+                   am.amount_total_signed AS amount, c.currency_id AS currency_id, am.invoice_user_id AS user_id,
+                   am.company_id AS company_id, 'account.move'::varchar AS res_model, am.id AS res_id
+              FROM account_move am
+              JOIN res_company c ON c.id = am.company_id
+             WHERE am.state = 'posted' AND am.move_type IN ('out_invoice', 'out_refund')
+        """)
+
+    def _timeline_query_interaction(self):
+        return SQL("""
+            SELECT i.id::bigint * 16 + 5 AS id, i.partner_id AS partner_id,
+                   i.date AS date, 'interaction' AS event_type, i.summary AS name,
+                   NULL::numeric AS amount, NULL::integer AS currency_id, i.user_id AS user_id,
+                   i.company_id AS company_id, 'stp.crm.interaction'::varchar AS res_model, i.id AS res_id
+              FROM stp_crm_interaction i
+        """)
+
+    def _timeline_query_work_plan(self):
+        return SQL("""
+            SELECT wp.id::bigint * 16 + 6 AS id,
+                   COALESCE(p.commercial_partner_id, lp.commercial_partner_id) AS partner_id,
+                   COALESCE(wp.date_done, wp.date_deadline, wp.date_start, wp.create_date) AS date,
+                   'work_plan' AS event_type, wp.name AS name,
+                   NULL::numeric AS amount, NULL::integer AS currency_id, wp.user_id AS user_id,
+                   wp.company_id AS company_id, 'stp.crm.work.plan'::varchar AS res_model, wp.id AS res_id
+              FROM stp_crm_work_plan wp
+              LEFT JOIN res_partner p ON p.id = wp.partner_id
+              LEFT JOIN crm_lead l ON l.id = wp.lead_id
+              LEFT JOIN res_partner lp ON lp.id = l.partner_id
+             WHERE wp.partner_id IS NOT NULL OR l.partner_id IS NOT NULL
+        """)
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL(
+                "CREATE OR REPLACE VIEW %s AS (%s)",
+                SQL.identifier(self._table),
+                SQL(" UNION ALL ").join(self._timeline_queries()),
+            )
+        )
+
+    def action_open_source(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self.res_model,
+            "res_id": self.res_id,
+            "views": [(False, "form")],
+            "target": "current",
+        }
