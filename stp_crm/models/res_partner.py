@@ -1,5 +1,4 @@
 import logging
-import threading
 import time
 from datetime import timedelta
 
@@ -7,6 +6,8 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.tools import SQL
+
+from .cron_batch import claim_batch, commit_batch
 
 _logger = logging.getLogger(__name__)
 
@@ -189,17 +190,15 @@ class ResPartner(models.Model):
         time, committing after each one. Rows are claimed with SKIP LOCKED so that
         several cron workers (or servers) share the work without overlap."""
         today = fields.Date.context_today(self)
-        auto_commit = not getattr(threading.current_thread(), "testing", False)
         started, done = time.monotonic(), 0
         while time.monotonic() - started < TIER_CRON_TIME_BUDGET:
-            partners = self._stp_claim_tier_batch(today, batch_size)
+            partners = claim_batch(self, self._stp_tier_pending_domain(today), batch_size)
             if not partners:
                 break
             partners._stp_update_tiers()
             partners.write({"stp_tier_date": today})
             done += len(partners)
-            if auto_commit:
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+            commit_batch(self.env)
         remaining = self.with_context(active_test=False).search_count(self._stp_tier_pending_domain(today))
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         _logger.info("STP CRM: re-tiered %s partners, %s left for the next run", done, remaining)
@@ -213,15 +212,6 @@ class ResPartner(models.Model):
     @api.model
     def _stp_tier_pending_domain(self, today):
         return self._stp_commercial_domain() + ["|", ("stp_tier_date", "=", False), ("stp_tier_date", "<", today)]
-
-    @api.model
-    def _stp_claim_tier_batch(self, today, batch_size):
-        self.flush_model(["stp_tier_date", "parent_id", "is_company"])
-        query = self.with_context(active_test=False)._search(
-            self._stp_tier_pending_domain(today), limit=batch_size, order="id"
-        )
-        self.env.cr.execute(SQL("%s FOR UPDATE SKIP LOCKED", query.select()))
-        return self.browse(row[0] for row in self.env.cr.fetchall())
 
     # ------------------------------------------------------------------
     # Contacts follow their company

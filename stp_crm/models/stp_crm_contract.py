@@ -1,11 +1,10 @@
-import threading
-
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL
+
+from .cron_batch import claim_batch, commit_batch
 
 CONTRACT_SEQUENCE_CODE = "stp.crm.contract"
 EXPIRY_BATCH_SIZE = 500
@@ -498,17 +497,15 @@ class StpCrmContract(models.Model):
         responsible user one 'Contract expiring' activity for those ending soon.
         Rows are claimed with SKIP LOCKED and each batch is committed."""
         today = fields.Date.context_today(self)
-        auto_commit = not getattr(threading.current_thread(), "testing", False)
         done = 0
         for domain, process in (
             ([("state", "=", "running"), ("date_end", "<", today)], "_stp_expire"),
             (self._stp_expiry_alert_domain(today), "_stp_alert_expiry"),
         ):
-            while contracts := self._stp_claim_batch(domain, batch_size):
+            while contracts := claim_batch(self, domain, batch_size):
                 getattr(contracts, process)()
                 done += len(contracts)
-                if auto_commit:
-                    self.env.cr.commit()  # pylint: disable=invalid-commit
+                commit_batch(self.env)
         self.env["ir.cron"]._notify_progress(done=done, remaining=0)
 
     @api.model
@@ -527,13 +524,6 @@ class StpCrmContract(models.Model):
                 expression.OR(windows),
             ]
         )
-
-    @api.model
-    def _stp_claim_batch(self, domain, batch_size):
-        self.flush_model()
-        query = self.with_context(active_test=False)._search(domain, limit=batch_size, order="id")
-        self.env.cr.execute(SQL("%s FOR UPDATE SKIP LOCKED", query.select()))
-        return self.browse(row[0] for row in self.env.cr.fetchall())
 
     def _stp_expire(self):
         self.write({"state": "expired"})

@@ -1,4 +1,3 @@
-import threading
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -6,7 +5,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL
+
+from .cron_batch import claim_batch, commit_batch
 
 PRIORITIES = [("0", "Low"), ("1", "Normal"), ("2", "High"), ("3", "Urgent")]
 SLA_STATES = [("on_time", "On Time"), ("at_risk", "At Risk"), ("breached", "Breached")]
@@ -703,16 +703,15 @@ class StpCrmTicket(models.Model):
         closing_stage = self.env["stp.crm.ticket.stage"].search([("is_closed", "=", True)], limit=1)
         if not closing_stage:
             return
-        auto_commit = not getattr(threading.current_thread(), "testing", False)
         done = 0
         while True:
-            tickets = self._stp_claim_auto_close_batch(batch_size)
+            domain = self._stp_auto_close_domain()
+            tickets = claim_batch(self, domain, batch_size) if domain else None
             if not tickets:
                 break
             tickets._stp_auto_close(closing_stage)
             done += len(tickets)
-            if auto_commit:
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+            commit_batch(self.env)
         self.env["ir.cron"]._notify_progress(done=done, remaining=0)
 
     @api.model
@@ -727,16 +726,6 @@ class StpCrmTicket(models.Model):
                 ]
             )
         return expression.AND([[("stage_id.is_waiting", "=", True)], expression.OR(domains)]) if domains else None
-
-    @api.model
-    def _stp_claim_auto_close_batch(self, batch_size):
-        domain = self._stp_auto_close_domain()
-        if not domain:
-            return self.browse()
-        self.flush_model(["stage_id", "team_id", "date_last_stage_update"])
-        query = self._search(domain, limit=batch_size, order="id")
-        self.env.cr.execute(SQL("%s FOR UPDATE SKIP LOCKED", query.select()))
-        return self.browse(row[0] for row in self.env.cr.fetchall())
 
     def _stp_auto_close(self, stage):
         for ticket in self:

@@ -1,10 +1,10 @@
 import itertools
 import logging
-import threading
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL
+
+from .cron_batch import claim_batch, commit_batch
 
 _logger = logging.getLogger(__name__)
 
@@ -221,15 +221,6 @@ class StpCrmWorkPlan(models.Model):
             ("overdue_notified", "=", False),
         ]
 
-    @api.model
-    def _stp_claim_overdue_batch(self, batch_size):
-        self.flush_model(["date_deadline", "state", "overdue_notified"])
-        query = self.with_context(active_test=False)._search(
-            self._stp_overdue_pending_domain(), limit=batch_size, order="id"
-        )
-        self.env.cr.execute(SQL("%s FOR UPDATE SKIP LOCKED", query.select()))
-        return self.browse(row[0] for row in self.env.cr.fetchall())
-
     def _stp_notify_overdue(self):
         """One to-do activity for the owner of each plan, then remember it."""
         todo = self.env.ref("mail.mail_activity_data_todo")
@@ -253,13 +244,11 @@ class StpCrmWorkPlan(models.Model):
     def _cron_stp_notify_overdue(self, batch_size=OVERDUE_BATCH_SIZE):
         """Daily: give the owner of every newly overdue plan one activity, batch by
         batch with a commit after each; SKIP LOCKED lets concurrent runs share the work."""
-        auto_commit = not getattr(threading.current_thread(), "testing", False)
         plans_sudo = self.sudo()
         done = 0
-        while plans := plans_sudo._stp_claim_overdue_batch(batch_size):
+        while plans := claim_batch(plans_sudo, plans_sudo._stp_overdue_pending_domain(), batch_size):
             plans._stp_notify_overdue()
             done += len(plans)
-            if auto_commit:
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+            commit_batch(self.env)
         self.env["ir.cron"]._notify_progress(done=done, remaining=0)
         _logger.info("STP CRM: %s overdue work plans notified", done)

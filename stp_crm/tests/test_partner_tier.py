@@ -3,6 +3,8 @@ from dateutil.relativedelta import relativedelta
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
+from odoo.addons.stp_crm.models.cron_batch import claim_batch
+
 from .common import StpCrmAccountCommon
 
 
@@ -127,5 +129,6 @@ class TestPartnerTier(StpCrmAccountCommon):
         self.assertEqual(partners.mapped("stp_tier"), ["a"] * 3 + ["c"] * 4)
         self.assertTrue(all(p.stp_tier_date == self._today() for p in partners))
         # A second run the same day finds nothing to do.
-        pending = self.env["res.partner"]._stp_claim_tier_batch(self._today(), 1000)
+        partner_model = self.env["res.partner"]
+        pending = claim_batch(partner_model, partner_model._stp_tier_pending_domain(self._today()), 1000)
         self.assertFalse(pending)
