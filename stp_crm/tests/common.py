@@ -1,7 +1,25 @@
+from contextlib import contextmanager
+from unittest.mock import patch
+
+from freezegun import freeze_time
+
 from odoo import fields
 from odoo.tests import new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+
+@contextmanager
+def freeze_now(env, moment):
+    """Freeze the clock for Python *and* for the ORM's create/write dates.
+
+    freezegun moves ``datetime.now()``, but ``create_date``/``write_date`` come
+    from the cursor's transaction time (``cr.now()``), which freezegun does not
+    reach: a test that compares a creation date with a frozen one must freeze both.
+    """
+    moment = fields.Datetime.to_datetime(moment)
+    with freeze_time(moment), patch.object(env.cr, "now", lambda: moment):
+        yield
 
 
 class StpCrmUsersMixin:
