@@ -34,6 +34,10 @@ class StpCrmUsersMixin:
             "stp_user_2": ("stp_user_2", "Lê Thị User Hai", f"stp_crm.group_stp_crm_user,{sales_and_stock}"),
             "stp_manager": ("stp_manager", "Phạm Quản Lý", f"stp_crm.group_stp_crm_manager,{sales_and_stock}"),
             "plain_employee": ("plain_employee", "Nhân viên thường", "base.group_user"),
+            # The fewest rights that do the job: leaks hide behind broad test users.
+            "crm_only": ("crm_only", "Đỗ Chỉ CRM", "stp_crm.group_stp_crm_user"),
+            "sales_own": ("sales_own", "Vũ Bán Hàng", "stp_crm.group_stp_crm_user,sales_team.group_sale_salesman"),
+            "portal_user": ("portal_user", "Khách Cổng Thông Tin", "base.group_portal"),
         }
         for attribute, (login, name, groups) in users.items():
             user = new_test_user(cls.env, login=login, name=name, groups=groups, company_id=cls.env.company.id)
