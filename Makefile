@@ -12,5 +12,5 @@ lint:  ## ruff + pylint-odoo, as pre-commit runs them
 bench:  ## tier recompute benchmark against native Odoo (not part of the tests)
 	bash scripts/bench.sh
 
-pot:  ## export stp_crm/i18n/stp_crm.pot from a database with stp_crm installed (DB=...)
+pot:  ## export stp_crm/i18n/stp_crm.pot from a database (DB=..., default stp_crm_demo) and msgmerge i18n/*.po
 	bash scripts/pot.sh $(DB)

@@ -2,7 +2,7 @@
 # `make test`: the whole suite on a throwaway database, browser tours included.
 # Fails when a test fails, errors, or is skipped (Odoo skips tours without Chrome).
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-apt_install chromium wkhtmltopdf fonts-dejavu-core
+apt_install chromium wkhtmltopdf fonts-dejavu-core gettext
 setup_all
 
 DB="${STP_CRM_TEST_DB:-stp_crm_test_$$}"
