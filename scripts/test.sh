@@ -5,6 +5,15 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 apt_install chromium wkhtmltopdf fonts-dejavu-core gettext
 setup_all
 
+# STP_CRM_FAKETIME moves the clock of the test process (libfaketime, e.g. "+365d" or
+# "@2028-02-29 09:00:00"): the suite must pass on any day (make test-any-day).
+CLOCK=()
+if [ -n "${STP_CRM_FAKETIME:-}" ]; then
+    apt_install faketime
+    CLOCK=(faketime -f "$STP_CRM_FAKETIME")
+    log "tests run with the clock at $(faketime -f "$STP_CRM_FAKETIME" date -u '+%F %T UTC')"
+fi
+
 DB="${STP_CRM_TEST_DB:-stp_crm_test_$$}"
 cleanup() { [ -n "${KEEP_TEST_DB:-}" ] || dropdb --if-exists "$DB" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
@@ -15,7 +24,7 @@ odoo_cmd -d "$DB" -i stp_crm --stop-after-init --log-level=warn
 log "running stp_crm/tests"
 cd "$PROJECT_DIR"
 # shellcheck disable=SC2046
-"$PYTHON" -m pytest stp_crm/tests -p no:cacheprovider \
+"${CLOCK[@]}" "$PYTHON" -m pytest stp_crm/tests -p no:cacheprovider \
     --odoo-database="$DB" --odoo-addons-path="$ADDONS_PATH" --odoo-http --odoo-log-level=warn \
     --odoo-extra="data-dir=$ODOO_DATA_DIR" --odoo-extra=max-cron-threads=0 $(for a in $(odoo_db_args); do echo "--odoo-extra=${a#--}"; done) \
     "$@"
