@@ -1,4 +1,4 @@
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from unittest.mock import patch
 
 from freezegun import freeze_time
@@ -20,6 +20,13 @@ def freeze_now(env, moment):
     moment = fields.Datetime.to_datetime(moment)
     with freeze_time(moment), patch.object(env.cr, "now", lambda: moment):
         yield
+
+
+def freeze_test_clock(testcase, moment):
+    """``freeze_now`` for the rest of the test: one line at the top of a test that compares dates."""
+    stack = ExitStack()
+    stack.enter_context(freeze_now(testcase.env, moment))
+    testcase.addCleanup(stack.close)
 
 
 class StpCrmUsersMixin:

@@ -2,6 +2,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user
 
+from .common import freeze_test_clock
 from .test_contract import StpCrmContractCommon
 
 
@@ -73,6 +74,7 @@ class TestContractAccess(StpCrmContractCommon):
             self.env["stp.crm.contract"].with_user(self.plain_employee).search([])
 
     def test_user_works_a_contract_end_to_end(self):
+        freeze_test_clock(self, "2026-11-16 09:00:00")
         contracts = self.env["stp.crm.contract"].with_user(self.stp_user)
         contract = contracts.create(
             {
