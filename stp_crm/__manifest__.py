@@ -43,6 +43,8 @@
         "views/stp_crm_ticket_views.xml",
         "views/product_template_views.xml",
         "views/stock_picking_views.xml",
+        "views/sale_order_views.xml",
+        "views/purchase_order_views.xml",
         "views/stp_crm_ticket_portal_templates.xml",
         "views/stp_crm_work_plan_views.xml",
         "views/stp_crm_interaction_views.xml",
