@@ -376,7 +376,7 @@ class StpCrmTicket(models.Model):
         opened = fields.Date.context_today(self, self.create_date) if self.create_date else fields.Date.today()
         values = {
             "delivered": installed.install_date,
-            "delivery": installed.picking_id.name or _("installed base"),
+            "delivery": installed.picking_id.name or _("recorded by hand"),
             "end": end,
         }
         if opened <= end:
