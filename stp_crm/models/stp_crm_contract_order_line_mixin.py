@@ -40,42 +40,41 @@ class StpCrmContractOrderLineMixin(models.AbstractModel):
     def _check_stp_contract_line(self):
         """An order line counts against a line of its own order's contract, for the same
         product, in the same company; anything else would skew the contract's figures."""
-        _ = self.env._
         for line in self.sudo().filtered("stp_contract_line_id"):  # sales users may not read contracts
-            contract_line = line.stp_contract_line_id
-            order_contract = line.order_id.stp_contract_id
-            if contract_line.company_id != line.company_id:
-                raise ValidationError(
-                    _(
-                        "The order line of %(product)s (company %(company)s) cannot count against the "
-                        "contract %(contract)s of the company %(contract_company)s.",
-                        product=line.product_id.display_name,
-                        company=line.company_id.display_name,
-                        contract=contract_line.contract_id.display_name,
-                        contract_company=contract_line.company_id.display_name,
-                    )
-                )
-            if contract_line.contract_id != order_contract:
-                raise ValidationError(
-                    _(
-                        "The order line of %(product)s cannot count against the contract %(contract)s: "
-                        "its order %(order)s is linked to %(order_contract)s.",
-                        product=line.product_id.display_name,
-                        contract=contract_line.contract_id.display_name,
-                        order=line.order_id.display_name,
-                        order_contract=order_contract.display_name or _("no contract"),
-                    )
-                )
-            if contract_line.product_id != line.product_id:
-                raise ValidationError(
-                    _(
-                        "The order line of %(product)s cannot count against the line of %(line_product)s "
-                        "of the contract %(contract)s: the products differ.",
-                        product=line.product_id.display_name,
-                        line_product=contract_line.product_id.display_name,
-                        contract=contract_line.contract_id.display_name,
-                    )
-                )
+            error = line._stp_contract_line_error()
+            if error:
+                raise ValidationError(error)
+
+    def _stp_contract_line_error(self):
+        """Why this order line cannot count against its contract line, or None."""
+        _ = self.env._
+        contract_line = self.stp_contract_line_id
+        names = {"product": self.product_id.display_name, "contract": contract_line.contract_id.display_name}
+        if contract_line.company_id != self.company_id:
+            return _(
+                "The order line of %(product)s (company %(company)s) cannot count against the "
+                "contract %(contract)s of the company %(contract_company)s.",
+                **names,
+                company=self.company_id.display_name,
+                contract_company=contract_line.company_id.display_name,
+            )
+        order_contract = self.order_id.stp_contract_id
+        if contract_line.contract_id != order_contract:
+            return _(
+                "The order line of %(product)s cannot count against the contract %(contract)s: "
+                "its order %(order)s is linked to %(order_contract)s.",
+                **names,
+                order=self.order_id.display_name,
+                order_contract=order_contract.display_name or _("no contract"),
+            )
+        if contract_line.product_id != self.product_id:
+            return _(
+                "The order line of %(product)s cannot count against the line of %(line_product)s "
+                "of the contract %(contract)s: the products differ.",
+                **names,
+                line_product=contract_line.product_id.display_name,
+            )
+        return None
 
     @api.model
     def _stp_contract_line_values(self, contract_line):
