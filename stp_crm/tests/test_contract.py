@@ -10,7 +10,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, TransactionCase, tagged
 from odoo.tools import mute_logger
 
-from .common import StpCrmAccountCommon, freeze_now
+from .common import StpCrmAccountCommon, freeze_now, open_numbering_year
 
 
 class StpCrmContractCommon(StpCrmAccountCommon):
@@ -536,6 +536,7 @@ class TestContractNumberConcurrency(TransactionCase):
     sequence hands out distinct numbers without waiting for either to commit."""
 
     def test_concurrent_numbers_never_collide(self):
+        open_numbering_year(self.registry, "stp.crm.contract")
         per_thread = 5
         barrier = threading.Barrier(2, timeout=30)
         numbers, created, errors = [], [], []

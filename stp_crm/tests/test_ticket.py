@@ -9,7 +9,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, TransactionCase, tagged
 from odoo.tools import mute_logger
 
-from .common import StpCrmUsersMixin, freeze_now
+from .common import StpCrmUsersMixin, freeze_now, open_numbering_year
 from .test_installed_product import InstalledBaseCommon
 
 INCOMING_EMAIL = """Return-Path: <{email_from}>
@@ -535,6 +535,7 @@ class TestTicketConcurrency(TransactionCase):
     (PostgreSQL) sequence never hands out a number twice."""
 
     def test_parallel_creation_never_duplicates_numbers(self):
+        open_numbering_year(self.registry, "stp.crm.ticket")
         numbers, errors, created = [], [], []
         barrier = threading.Barrier(2)
 
