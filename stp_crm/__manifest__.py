@@ -2,7 +2,7 @@
     "name": "STP CRM",
     "summary": "Customer relationship management for Vietnamese companies: "
     "customer profiles, A/B/C tiers, installed base, work plans, contracts, tickets",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "author": "STP CRM",
     "website": "https://github.com/stp-crm/stp_crm",
@@ -43,6 +43,8 @@
         "views/stp_crm_ticket_views.xml",
         "views/product_template_views.xml",
         "views/stock_picking_views.xml",
+        "views/sale_order_views.xml",
+        "views/purchase_order_views.xml",
         "views/stp_crm_ticket_portal_templates.xml",
         "views/stp_crm_work_plan_views.xml",
         "views/stp_crm_interaction_views.xml",

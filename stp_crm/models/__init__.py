@@ -8,6 +8,8 @@ from . import stp_crm_installed_product
 from . import stock_picking
 from . import stp_crm_contract
 from . import stp_crm_contract_line
+from . import stp_crm_contract_order_mixin
+from . import stp_crm_contract_order_line_mixin
 from . import sale_order
 from . import sale_order_line
 from . import purchase_order

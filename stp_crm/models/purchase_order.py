@@ -1,19 +1,12 @@
-from odoo import api, fields, models
+from odoo import api, models
 
 
 class PurchaseOrder(models.Model):
-    _inherit = "purchase.order"
+    _name = "purchase.order"
+    _inherit = ["purchase.order", "stp.crm.contract.order.mixin"]
 
-    stp_contract_id = fields.Many2one(
-        "stp.crm.contract",
-        string="Contract",
-        index="btree_not_null",
-        copy=False,
-        check_company=True,
-        domain="[('contract_type', '=', 'purchase'), ('commercial_partner_id', 'parent_of', partner_id)]",
-    )
+    _stp_contract_type = "purchase"
 
-    @api.constrains("stp_contract_id", "partner_id")
-    def _check_stp_contract(self):
-        for order in self.filtered("stp_contract_id"):
-            order.stp_contract_id._stp_check_order_link(order, "purchase")
+    @api.model
+    def _stp_contract_order_values(self, contract):
+        return {**super()._stp_contract_order_values(contract), "currency_id": contract.currency_id.id}

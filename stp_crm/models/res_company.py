@@ -1,5 +1,8 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+
+# The main company's numbering of each STP CRM document (contracts, tickets)
+SEQUENCE_XMLIDS = ("stp_crm.stp_crm_sequence_contract", "stp_crm.stp_crm_sequence_ticket")
 
 
 class ResCompany(models.Model):
@@ -52,45 +55,39 @@ class ResCompany(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         companies = super().create(vals_list)
-        companies._stp_ensure_sequences()
+        companies._stp_create_sequences()
         return companies
 
-    def _stp_sequence_definitions(self):
-        """Per-company numbering of STP CRM documents: code -> (name, prefix)."""
-        return {
-            "stp.crm.contract": (_("Contract"), "HD/%(year)s/"),
-            "stp.crm.ticket": (_("Service Ticket"), "TK/%(year)s/"),
-        }
+    def _stp_create_sequences(self):
+        """Each company numbers its STP CRM documents in its own sequences: copies of
+        the main company's (data/stp_crm_sequence_data.xml, tuned by admins there)."""
+        for xmlid in SEQUENCE_XMLIDS:
+            template = self.env.ref(xmlid, raise_if_not_found=False)
+            if not template:
+                continue  # deleted by an admin: such a company numbers nothing until given one
+            for company in self - template.company_id:
+                template.sudo().copy(
+                    {"company_id": company.id, "name": f"{template.name} ({company.name})", "number_next": 1}
+                )
 
-    def _stp_ensure_sequences(self):
-        """Give each company its own numbering for every STP CRM document (at install
-        and at company creation; on first use as a safety net). PostgreSQL sequences
-        ('standard'), so that concurrent transactions never get the same number."""
-        sequences = self.env["ir.sequence"].sudo()
-        existing = set(
-            sequences._read_group(
-                [("code", "in", list(self._stp_sequence_definitions())), ("company_id", "in", self.ids)],
-                ["code", "company_id"],
-            )
-        )
-        sequences.create(
-            [
-                {
-                    "name": f"{name} ({company.name})",
-                    "code": code,
-                    "prefix": prefix,
-                    "padding": 5,
-                    "implementation": "standard",
-                    "company_id": company.id,
-                }
-                for company in self
-                for code, (name, prefix) in self._stp_sequence_definitions().items()
-                if (code, company) not in existing
-            ]
-        )
+    @api.model
+    def _stp_create_missing_sequences(self):
+        """At install: the numbering of the companies that exist besides the main one."""
+        self.sudo().search([])._stp_create_sequences()
 
     def _stp_next_number(self, code):
         """The next number of document ``code`` in this company's own sequence."""
         self.ensure_one()
-        self._stp_ensure_sequences()
-        return self.env["ir.sequence"].sudo().with_company(self).next_by_code(code)
+        # the year of the number is the user's (Vietnam is 7 hours ahead of UTC)
+        today = fields.Date.context_today(self)
+        number = self.env["ir.sequence"].sudo().with_company(self).next_by_code(code, sequence_date=today)
+        if not number:
+            raise UserError(
+                _(
+                    "The company %(company)s has no numbering for %(code)s: create an ir.sequence with "
+                    "this code for it (Settings > Technical > Sequences).",
+                    company=self.display_name,
+                    code=code,
+                )
+            )
+        return number

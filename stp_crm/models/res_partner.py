@@ -237,9 +237,6 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
     # Contracts
     # ------------------------------------------------------------------
-    stp_contract_ids = fields.One2many(
-        "stp.crm.contract", "partner_id", string="Contracts", groups="stp_crm.group_stp_crm_user"
-    )
     stp_contract_count = fields.Integer(
         compute="_compute_stp_contract_count", string="Contract Count", groups="stp_crm.group_stp_crm_user"
     )

@@ -1,19 +1,33 @@
-from odoo import api, fields, models
+from odoo import api, models
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    _name = "sale.order"
+    _inherit = ["sale.order", "stp.crm.contract.order.mixin"]
 
-    stp_contract_id = fields.Many2one(
-        "stp.crm.contract",
-        string="Contract",
-        index="btree_not_null",
-        copy=False,
-        check_company=True,
-        domain="[('contract_type', '=', 'sale'), ('commercial_partner_id', 'parent_of', partner_id)]",
-    )
+    _stp_contract_type = "sale"
 
-    @api.constrains("stp_contract_id", "partner_id")
-    def _check_stp_contract(self):
-        for order in self.filtered("stp_contract_id"):
-            order.stp_contract_id._stp_check_order_link(order, "sale")
+    @api.model
+    def _stp_contract_order_values(self, contract):
+        pricelist = self._stp_contract_pricelist(contract)
+        return {**super()._stp_contract_order_values(contract), "pricelist_id": pricelist.id}
+
+    @api.model
+    def _stp_contract_pricelist(self, contract):
+        """A pricelist in the contract's currency: the company's first one, or a new one."""
+        pricelist_model = self.env["product.pricelist"]
+        pricelist = pricelist_model.search(
+            [
+                ("currency_id", "=", contract.currency_id.id),
+                ("company_id", "in", [contract.company_id.id, False]),
+            ],
+            order="company_id, sequence, id",
+            limit=1,
+        )
+        return pricelist or pricelist_model.sudo().create(
+            {
+                "name": self.env._("Contracts in %s", contract.currency_id.name),
+                "currency_id": contract.currency_id.id,
+                "company_id": contract.company_id.id,
+            }
+        ).sudo(False)

@@ -1,26 +1,12 @@
-from odoo import api, fields, models
+from odoo import models
 
 
 class SaleOrderLine(models.Model):
-    _inherit = "sale.order.line"
+    _name = "sale.order.line"
+    _inherit = ["sale.order.line", "stp.crm.contract.order.line.mixin"]
 
-    stp_contract_line_id = fields.Many2one(
-        "stp.crm.contract.line",
-        string="Contract Line",
-        compute="_compute_stp_contract_line_id",
-        store=True,
-        readonly=False,
-        index="btree_not_null",
-        copy=False,
-    )
-
-    @api.depends("order_id.stp_contract_id", "product_id")
-    def _compute_stp_contract_line_id(self):
-        # Orders linked to a contract by hand count against the line of the same product.
-        for line in self:
-            contract = line.order_id.stp_contract_id
-            current = line.stp_contract_line_id
-            if not contract:
-                line.stp_contract_line_id = False
-            elif current.contract_id != contract or current.product_id != line.product_id:
-                line.stp_contract_line_id = contract._stp_line_for_product(line.product_id)
+    _stp_qty_field = "product_uom_qty"
+    _stp_qty_delivered_field = "qty_delivered"
+    _stp_taxes_field = "tax_id"
+    _stp_product_price_field = "lst_price"
+    _stp_product_taxes_field = "taxes_id"

@@ -47,7 +47,6 @@ class StockPicking(models.Model):
             "partner_id": picking.partner_id.commercial_partner_id.id,
             "product_id": move_line.product_id.id,
             "lot_id": move_line.lot_id.id,
-            "install_date": fields.Date.context_today(self, picking.date_done),
             "location": picking.partner_id._display_address(without_company=True).replace("\n", ", ").strip(", "),
             "picking_id": picking.id,
             "company_id": picking.company_id.id,

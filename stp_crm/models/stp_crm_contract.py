@@ -5,8 +5,8 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 
 from .cron_batch import claim_batch, commit_batch
+from .stp_crm_contract_order_mixin import ORDER_FLOWS
 
-CONTRACT_SEQUENCE_CODE = "stp.crm.contract"
 EXPIRY_BATCH_SIZE = 500
 STATES = [
     ("draft", "Draft"),
@@ -245,7 +245,7 @@ class StpCrmContract(models.Model):
         states = [vals.pop("state", "draft") for vals in vals_list]
         for vals in vals_list:
             company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-            vals["number"] = company._stp_next_number(CONTRACT_SEQUENCE_CODE)
+            vals["number"] = company._stp_next_number("stp.crm.contract")
         contracts = super().create(vals_list)
         for contract, state in zip(contracts, states, strict=True):
             if state != "draft":
@@ -304,7 +304,7 @@ class StpCrmContract(models.Model):
                 "previous_contract_id": self.id,
             }
         )
-        return renewal._stp_form_action()
+        return renewal.get_formview_action()
 
     def _stp_next_period(self):
         """The period right after this one, of the same length: whole months when
@@ -316,34 +316,23 @@ class StpCrmContract(models.Model):
             return next_start, next_start + step - relativedelta(days=1)
         return next_start, next_start + (self.date_end - self.date_start)
 
-    def _stp_form_action(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "current",
-        }
-
     # ------------------------------------------------------------------
     # Sales and purchase orders
     # ------------------------------------------------------------------
     def _stp_orders(self):
         """The linked orders of the contract's type (sale or purchase)."""
         self.ensure_one()
-        return self.sale_order_ids if self.contract_type == "sale" else self.purchase_order_ids
+        return self[ORDER_FLOWS[self.contract_type].orders_field]
 
     def _stp_line_for_product(self, product):
         """The contract line an order line of ``product`` counts against."""
         self.ensure_one()
         return self.line_ids.filtered(lambda line: line.product_id == product)[:1]
 
-    def _stp_check_order_link(self, order, contract_type):
+    def _stp_check_order_link(self, order):
         """An order counts against a contract of its own partner and type only."""
         self.ensure_one()
-        if self.contract_type != contract_type:
+        if self.contract_type != order._stp_contract_type:
             raise ValidationError(
                 _(
                     "The order %(order)s cannot be linked to the %(type)s contract %(contract)s.",
@@ -375,118 +364,30 @@ class StpCrmContract(models.Model):
         return lines
 
     def action_create_quotation(self):
-        self.ensure_one()
-        lines = self._stp_check_can_order("sale")
-        order = self.env["sale.order"].create(
-            {
-                "partner_id": self.partner_id.id,
-                "company_id": self.company_id.id,
-                "pricelist_id": self._stp_sale_pricelist().id,
-                "user_id": self.user_id.id,
-                "origin": self.number,
-                "stp_contract_id": self.id,
-                "order_line": [
-                    fields.Command.create(
-                        {
-                            "product_id": line.product_id.id,
-                            "name": line.name,
-                            "product_uom_qty": line.qty_remaining,
-                            "product_uom": line.product_id.uom_id.id,
-                            "tax_id": [fields.Command.set(line.tax_ids.ids)],
-                            "stp_contract_line_id": line.id,
-                        }
-                    )
-                    for line in lines
-                ],
-            }
-        )
-        # Written after the pricelist has priced the lines, the contract price
-        # counts as set by hand: changing a quantity later does not reprice it.
-        for order_line in order.order_line:
-            order_line.price_unit = order_line.stp_contract_line_id.price_unit
-        return order.get_formview_action()
+        return self._stp_create_order("sale")
 
     def action_create_purchase_order(self):
-        self.ensure_one()
-        lines = self._stp_check_can_order("purchase")
-        order = self.env["purchase.order"].create(
-            {
-                "partner_id": self.partner_id.id,
-                "company_id": self.company_id.id,
-                "currency_id": self.currency_id.id,
-                "user_id": self.user_id.id,
-                "origin": self.number,
-                "stp_contract_id": self.id,
-                "order_line": [
-                    fields.Command.create(
-                        {
-                            "product_id": line.product_id.id,
-                            "name": line.name,
-                            "product_qty": line.qty_remaining,
-                            "product_uom": line.product_id.uom_id.id,
-                            "price_unit": line.price_unit,
-                            "taxes_id": [fields.Command.set(line.tax_ids.ids)],
-                            "stp_contract_line_id": line.id,
-                        }
-                    )
-                    for line in lines
-                ],
-            }
-        )
-        return order.get_formview_action()
+        return self._stp_create_order("purchase")
 
-    def _stp_sale_pricelist(self):
-        """A pricelist in the contract's currency: the company's first one, or a new one."""
+    def _stp_create_order(self, contract_type):
+        """An order of ``contract_type`` for what is left to order; its form action."""
         self.ensure_one()
-        pricelist_model = self.env["product.pricelist"]
-        pricelist = pricelist_model.search(
-            [
-                ("currency_id", "=", self.currency_id.id),
-                ("company_id", "in", [self.company_id.id, False]),
-            ],
-            order="company_id, sequence, id",
-            limit=1,
-        )
-        return pricelist or pricelist_model.sudo().create(
-            {
-                "name": _("Contracts in %s", self.currency_id.name),
-                "currency_id": self.currency_id.id,
-                "company_id": self.company_id.id,
-            }
-        ).sudo(False)
+        lines = self._stp_check_can_order(contract_type)
+        order = self.env[ORDER_FLOWS[contract_type].order_model]._stp_create_from_contract(self, lines)
+        return order.get_formview_action()
 
     def action_view_orders(self):
         self.ensure_one()
-        if self.contract_type == "sale":
-            action = self.env["ir.actions.act_window"]._for_xml_id("sale.action_orders")
-            orders = self.sale_order_ids
-        else:
-            action = self.env["ir.actions.act_window"]._for_xml_id("purchase.purchase_form_action")
-            orders = self.purchase_order_ids
-        return self._stp_records_action(action, orders)
+        return self._stp_orders()._get_records_action(name=_("Orders"), context={"create": False})
 
     def action_view_pickings(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("stock.action_picking_tree_all")
-        return self._stp_records_action(action, self._stp_orders().picking_ids)
+        return self._stp_orders().picking_ids._get_records_action(name=_("Transfers"), context={"create": False})
 
     def action_view_invoices(self):
         self.ensure_one()
-        xmlid = (
-            "account.action_move_out_invoice_type"
-            if self.contract_type == "sale"
-            else "account.action_move_in_invoice_type"
-        )
-        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
-        return self._stp_records_action(action, self._stp_orders().invoice_ids)
-
-    def _stp_records_action(self, action, records):
-        action["domain"] = [("id", "in", records.ids)]
-        action["context"] = {"create": False}
-        if len(records) == 1:
-            action["views"] = [(False, "form")]
-            action["res_id"] = records.id
-        return action
+        orders = self._stp_orders()
+        return orders.action_view_invoice(orders.invoice_ids)
 
     # ------------------------------------------------------------------
     # Expiry cron

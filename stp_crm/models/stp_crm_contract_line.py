@@ -1,5 +1,9 @@
+from collections import defaultdict
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+
+from .stp_crm_contract_order_mixin import ORDER_FLOWS
 
 
 class StpCrmContractLine(models.Model):
@@ -67,12 +71,16 @@ class StpCrmContractLine(models.Model):
             if line.product_id:
                 line.name = line.product_id.get_product_multiline_description_sale()
 
+    def _stp_order_line_model(self):
+        """The order lines that carry out this line's contract type."""
+        return self.env[ORDER_FLOWS[self.contract_type or "sale"].line_model]
+
     @api.depends("product_id", "contract_id.contract_type")
     def _compute_price_unit(self):
         for line in self:
             if line.product_id:
                 product = line.product_id
-                price = product.lst_price if line.contract_type == "sale" else product.standard_price
+                price = product[line._stp_order_line_model()._stp_product_price_field]
                 line.price_unit = product.currency_id._convert(
                     price,
                     line.currency_id or product.currency_id,
@@ -84,7 +92,7 @@ class StpCrmContractLine(models.Model):
     def _compute_tax_ids(self):
         for line in self:
             company = line.company_id or self.env.company
-            taxes = line.product_id.taxes_id if line.contract_type == "sale" else line.product_id.supplier_taxes_id
+            taxes = line.product_id[line._stp_order_line_model()._stp_product_taxes_field]
             line.tax_ids = taxes.filtered_domain(self.env["account.tax"]._check_company_domain(company))
 
     @api.depends("quantity", "price_unit", "tax_ids", "currency_id")
@@ -104,40 +112,38 @@ class StpCrmContractLine(models.Model):
     @api.depends(
         "quantity",
         "sale_line_ids.state",
+        "sale_line_ids.product_uom",
         "sale_line_ids.product_uom_qty",
         "sale_line_ids.qty_delivered",
         "sale_line_ids.qty_invoiced",
         "purchase_line_ids.state",
+        "purchase_line_ids.product_uom",
         "purchase_line_ids.product_qty",
         "purchase_line_ids.qty_received",
         "purchase_line_ids.qty_invoiced",
     )
     def _compute_order_quantities(self):
-        """Sums over the linked order lines that are not cancelled: one grouped
-        query for sales, one for purchases, whatever the number of lines."""
-        figures = {}
-        for model, ordered, delivered in (
-            ("sale.order.line", "product_uom_qty", "qty_delivered"),
-            ("purchase.order.line", "product_qty", "qty_received"),
-        ):
-            groups = (
-                self.env[model]
-                .sudo()
-                ._read_group(
-                    [("stp_contract_line_id", "in", self.ids), ("state", "!=", "cancel")],
-                    ["stp_contract_line_id"],
-                    [f"{ordered}:sum", f"{delivered}:sum", "qty_invoiced:sum"],
-                )
+        """Sums over the linked order lines that are not cancelled, converted to the
+        contract line's unit of measure: one grouped query per order line model,
+        whatever the number of lines."""
+        figures = defaultdict(lambda: [0.0, 0.0, 0.0])  # line id: [ordered, delivered, invoiced]
+        for flow in ORDER_FLOWS.values():
+            order_lines = self.env[flow.line_model].sudo()
+            groups = order_lines._read_group(
+                [("stp_contract_line_id", "in", self.ids), ("state", "!=", "cancel")],
+                ["stp_contract_line_id", "product_uom"],
+                [
+                    f"{order_lines._stp_qty_field}:sum",
+                    f"{order_lines._stp_qty_delivered_field}:sum",
+                    "qty_invoiced:sum",
+                ],
             )
-            for line, qty_ordered, qty_delivered, qty_invoiced in groups:
-                previous = figures.get(line.id, (0.0, 0.0, 0.0))
-                figures[line.id] = (previous[0] + qty_ordered, previous[1] + qty_delivered, previous[2] + qty_invoiced)
+            for line, uom, *quantities in groups:
+                for index, quantity in enumerate(quantities):
+                    figures[line.id][index] += uom._compute_quantity(quantity, line.product_uom_id, round=False)
         for line in self:
-            qty_ordered, qty_delivered, qty_invoiced = figures.get(line.id, (0.0, 0.0, 0.0))
-            line.qty_ordered = qty_ordered
-            line.qty_delivered = qty_delivered
-            line.qty_invoiced = qty_invoiced
-            line.qty_remaining = max(line.quantity - qty_ordered, 0.0)
+            line.qty_ordered, line.qty_delivered, line.qty_invoiced = figures.get(line.id, (0.0, 0.0, 0.0))
+            line.qty_remaining = max(line.quantity - line.qty_ordered, 0.0)
 
     # ------------------------------------------------------------------
     # Lines are frozen once the contract runs

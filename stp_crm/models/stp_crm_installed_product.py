@@ -1,3 +1,5 @@
+from dateutil.relativedelta import relativedelta
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -23,7 +25,15 @@ class StpCrmInstalledProduct(models.Model):
         check_company=True,
         domain="[('product_id', '=', product_id)]",
     )
-    install_date = fields.Date(string="Installation Date", default=fields.Date.context_today, tracking=True)
+    install_date = fields.Date(
+        string="Installation Date",
+        compute="_compute_install_date",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=True,
+        help="The day its delivery was validated, for serials recorded by a delivery.",
+    )
     location = fields.Char(string="Location", help="Where the product is installed.")
     state = fields.Selection(
         [
@@ -38,7 +48,17 @@ class StpCrmInstalledProduct(models.Model):
         index=True,
         tracking=True,
     )
-    warranty_end_date = fields.Date(string="Warranty End Date", tracking=True)
+    warranty_end_date = fields.Date(
+        string="Warranty End Date",
+        compute="_compute_warranty_end_date",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index="btree_not_null",
+        tracking=True,
+        help="The installation date plus the product's warranty months; can be changed by hand "
+        "(an extended warranty). Service tickets of this serial read it from here.",
+    )
     note = fields.Text(string="Notes")
     picking_id = fields.Many2one(
         "stock.picking", string="Delivery", readonly=True, index="btree_not_null", check_company=True
@@ -55,6 +75,24 @@ class StpCrmInstalledProduct(models.Model):
             if installed.lot_id:
                 name = f"{name} ({installed.lot_id.name})"
             installed.display_name = name
+
+    @api.depends("picking_id.date_done")
+    def _compute_install_date(self):
+        for installed in self:
+            if installed.picking_id.date_done:
+                installed.install_date = fields.Date.context_today(installed, installed.picking_id.date_done)
+            elif not installed.install_date:
+                installed.install_date = fields.Date.context_today(installed)
+
+    @api.depends("install_date", "product_id.stp_warranty_months")
+    def _compute_warranty_end_date(self):
+        """The one computation of a warranty end: installation (delivery) date + the product's months."""
+        for installed in self:
+            months = installed.product_id.stp_warranty_months
+            if installed.install_date and months:
+                installed.warranty_end_date = installed.install_date + relativedelta(months=months)
+            else:
+                installed.warranty_end_date = False
 
     @api.constrains("lot_id", "product_id")
     def _check_lot_product(self):

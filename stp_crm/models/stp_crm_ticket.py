@@ -1,7 +1,5 @@
 from datetime import timedelta
 
-from dateutil.relativedelta import relativedelta
-
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
@@ -153,15 +151,6 @@ class StpCrmTicket(models.Model):
         check_company=True,
         index="btree_not_null",
     )
-    delivery_move_line_id = fields.Many2one(
-        "stock.move.line",
-        string="Delivery Line",
-        compute="_compute_warranty",
-        store=True,
-        readonly=True,
-        help="The validated delivery of the serial number to this customer the warranty runs from.",
-    )
-    date_delivered = fields.Datetime(related="delivery_move_line_id.picking_id.date_done", string="Delivered On")
     sale_order_id = fields.Many2one(
         "sale.order",
         string="Sale Order",
@@ -171,7 +160,9 @@ class StpCrmTicket(models.Model):
         index="btree_not_null",
         check_company=True,
     )
-    warranty_end_date = fields.Date(string="Warranty End Date", compute="_compute_warranty", store=True)
+    warranty_end_date = fields.Date(
+        related="installed_product_id.warranty_end_date", string="Warranty End Date", store=True
+    )
     warranty_state = fields.Selection(
         [("in_warranty", "In Warranty"), ("expired", "Warranty Expired"), ("no_warranty", "No Warranty")],
         string="Warranty",
@@ -300,118 +291,99 @@ class StpCrmTicket(models.Model):
             opened = ticket.create_date or ticket.date_closed
             ticket.resolution_hours = (ticket.date_closed - opened).total_seconds() / 3600
 
-    @api.depends("lot_id", "partner_id")
+    @api.depends("lot_id", "partner_id", "company_id")
     def _compute_installed_product_id(self):
+        """The serial at the customer's company, as the installed base recorded it
+        (in the ticket's company only): the latest installation first."""
         tickets = self.filtered(lambda t: t.lot_id and t.partner_id)
         installed = self.env["stp.crm.installed.product"].search(
-            [("lot_id", "in", tickets.lot_id.ids), ("partner_id", "in", tickets.commercial_partner_id.ids)],
+            [
+                ("lot_id", "in", tickets.lot_id.ids),
+                ("partner_id", "in", tickets.commercial_partner_id.ids),
+                ("company_id", "in", tickets.company_id.ids),
+            ],
             order="install_date desc, id desc",
         )
         for ticket in self:
             ticket.installed_product_id = installed.filtered(
-                lambda i, t=ticket: i.lot_id == t.lot_id and i.partner_id == t.partner_id.commercial_partner_id
+                lambda i, t=ticket: (i.lot_id, i.partner_id, i.company_id)
+                == (t.lot_id, t.partner_id.commercial_partner_id, t.company_id)
             )[:1]
 
-    @api.depends("lot_id", "partner_id", "product_id")
+    @api.depends(
+        "lot_id",
+        "partner_id",
+        "installed_product_id.install_date",
+        "installed_product_id.warranty_end_date",
+        "installed_product_id.picking_id",
+    )
     def _compute_warranty(self):
-        deliveries = self._stp_serial_deliveries()
+        """Judged from the installed product, which holds the warranty end; on the
+        day the ticket was opened."""
+        installed_at = self._stp_lot_customers()
         for ticket in self:
-            commercial = ticket.partner_id.commercial_partner_id
-            move_line = next(
-                (
-                    ml
-                    for ml in deliveries
-                    if ml.lot_id == ticket.lot_id and ml.picking_id.partner_id.commercial_partner_id == commercial
-                ),
-                None,
-            )
-            ticket.delivery_move_line_id = move_line
-            ticket.warranty_end_date, ticket.warranty_state, ticket.warranty_reason = ticket._stp_warranty(
-                move_line, deliveries
+            customers = installed_at.get((ticket.lot_id.id, ticket.company_id.id), set())
+            ticket.warranty_state, ticket.warranty_reason = ticket._stp_warranty(
+                bool(customers - {ticket.commercial_partner_id.id})
             )
 
-    @api.depends("delivery_move_line_id")
+    @api.depends("installed_product_id.picking_id")
     def _compute_sale_order_id(self):
-        # a compute of its own: an editable field sharing the warranty compute would
-        # protect the read-only warranty fields from computation when the form sends it
-        for ticket in self.filtered("delivery_move_line_id"):
-            ticket.sale_order_id = ticket.delivery_move_line_id.move_id.sale_line_id.order_id
+        for ticket in self.filtered("installed_product_id.picking_id.sale_id"):
+            ticket.sale_order_id = ticket.installed_product_id.picking_id.sale_id
 
-    def _stp_serial_deliveries(self):
-        """Validated deliveries to customers of the tickets' serials, latest first: one query."""
-        lots = self.lot_id
-        if not lots:
-            return self.env["stock.move.line"]
-        return (
-            self.env["stock.move.line"]
+    def _stp_lot_customers(self):
+        """{(lot id, company id): customer ids} where the ticket's company installed the
+        serials of tickets without an installed product: one query."""
+        unmatched = self.filtered(lambda t: t.lot_id and not t.installed_product_id)
+        if not unmatched:
+            return {}
+        groups = (
+            self.env["stp.crm.installed.product"]
             .sudo()
-            .search(
-                [
-                    ("lot_id", "in", lots.ids),
-                    ("state", "=", "done"),
-                    ("location_dest_id.usage", "=", "customer"),
-                    ("location_id.usage", "!=", "customer"),
-                    ("picking_id", "!=", False),
-                ],
-                order="date desc, id desc",
+            .with_context(active_test=False)
+            ._read_group(
+                [("lot_id", "in", unmatched.lot_id.ids), ("company_id", "in", unmatched.company_id.ids)],
+                ["lot_id", "company_id", "partner_id"],
             )
         )
+        customers = {}
+        for lot, company, partner in groups:
+            customers.setdefault((lot.id, company.id), set()).add(partner.id)
+        return customers
 
-    def _stp_warranty(self, move_line, deliveries):
-        """(end date, state, reason) of the warranty of this ticket's serial."""
+    def _stp_warranty(self, installed_elsewhere):
+        """(state, reason) of the warranty of this ticket's serial. Never names
+        another customer: the reason is shown to whoever reads the ticket."""
         _ = self.env._
+        installed = self.installed_product_id
         if not self.lot_id:
-            return False, "no_warranty", _("No serial number on the ticket.")
+            return "no_warranty", _("No serial number on the ticket.")
         if not self.partner_id:
-            return False, "no_warranty", _("No customer on the ticket.")
-        if not move_line:
-            elsewhere = deliveries.filtered(lambda ml: ml.lot_id == self.lot_id)[:1]
-            if elsewhere:
-                return (
-                    False,
-                    "no_warranty",
-                    _(
-                        "Serial number %(lot)s was delivered to %(other)s, not to %(customer)s.",
-                        lot=self.lot_id.name,
-                        other=elsewhere.picking_id.partner_id.commercial_partner_id.display_name,
-                        customer=self.partner_id.commercial_partner_id.display_name,
-                    ),
+            return "no_warranty", _("No customer on the ticket.")
+        if not installed:
+            if installed_elsewhere:
+                return "no_warranty", _(
+                    "Serial number %(lot)s was delivered to another customer.", lot=self.lot_id.name
                 )
             return (
-                False,
                 "no_warranty",
                 _("Serial number %(lot)s has no validated delivery to a customer.", lot=self.lot_id.name),
             )
-        months = self.lot_id.product_id.stp_warranty_months
-        delivered = fields.Date.context_today(self, move_line.picking_id.date_done or move_line.date)
-        if not months:
-            return (
-                False,
-                "no_warranty",
-                _("%(product)s has no warranty.", product=self.lot_id.product_id.display_name),
-            )
-        end = delivered + relativedelta(months=months)
+        end = installed.warranty_end_date
+        if not end:
+            return "no_warranty", _("%(product)s has no warranty.", product=installed.product_id.display_name)
         opened = fields.Date.context_today(self, self.create_date) if self.create_date else fields.Date.today()
         values = {
-            "delivery": move_line.picking_id.name,
-            "delivered": delivered,
-            "months": months,
+            "delivered": installed.install_date,
+            "delivery": installed.picking_id.name or _("recorded by hand"),
             "end": end,
         }
         if opened <= end:
-            return (
-                end,
-                "in_warranty",
-                _("Delivered on %(delivered)s (%(delivery)s), %(months)s months of warranty until %(end)s.", **values),
+            return "in_warranty", _(
+                "Delivered on %(delivered)s (%(delivery)s), under warranty until %(end)s.", **values
             )
-        return (
-            end,
-            "expired",
-            _(
-                "Delivered on %(delivered)s (%(delivery)s), the %(months)s months of warranty ended on %(end)s.",
-                **values,
-            ),
-        )
+        return "expired", _("Delivered on %(delivered)s (%(delivery)s), the warranty ended on %(end)s.", **values)
 
     @api.depends("picking_ids.picking_type_code")
     def _compute_picking_counts(self):
@@ -591,7 +563,7 @@ class StpCrmTicket(models.Model):
                 ]
             }
         )
-        return self._stp_open_pickings(picking)
+        return picking.get_formview_action()
 
     def action_send_replacement(self):
         """Outgoing transfer of the same product (another serial is reserved from stock)."""
@@ -601,7 +573,7 @@ class StpCrmTicket(models.Model):
             picking_type, picking_type.default_location_src_id, self.env.ref("stock.stock_location_customers")
         )
         picking.action_assign()
-        return self._stp_open_pickings(picking)
+        return picking.get_formview_action()
 
     def _stp_create_picking(self, picking_type, source, destination):
         picking = self.env["stock.picking"].create(
@@ -635,20 +607,13 @@ class StpCrmTicket(models.Model):
         )
         return picking
 
-    def _stp_open_pickings(self, pickings):
-        action = self.env["ir.actions.act_window"]._for_xml_id("stock.action_picking_tree_all")
-        if len(pickings) == 1:
-            action.update(views=[(False, "form")], res_id=pickings.id)
-        else:
-            action["domain"] = [("id", "in", pickings.ids)]
-        action["context"] = {"create": False}
-        return action
-
     def action_view_returns(self):
-        return self._stp_open_pickings(self.picking_ids.filtered(lambda p: p.picking_type_code == "incoming"))
+        returns = self.picking_ids.filtered(lambda p: p.picking_type_code == "incoming")
+        return returns._get_records_action(name=self.env._("Returns"), context={"create": False})
 
     def action_view_replacements(self):
-        return self._stp_open_pickings(self.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing"))
+        replacements = self.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing")
+        return replacements._get_records_action(name=self.env._("Replacements"), context={"create": False})
 
     def action_quote_repair(self):
         """Sale quotation of the team's repair service for an out-of-warranty product."""
@@ -676,21 +641,11 @@ class StpCrmTicket(models.Model):
             }
         )
         self.repair_order_id = order
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "sale.order",
-            "res_id": order.id,
-            "views": [(False, "form")],
-        }
+        return order.get_formview_action()
 
     def action_open_repair_order(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "sale.order",
-            "res_id": self.repair_order_id.id,
-            "views": [(False, "form")],
-        }
+        return self.repair_order_id.get_formview_action()
 
     # ------------------------------------------------------------------
     # Auto-close cron

@@ -64,7 +64,6 @@ class StpCrmTicketTeam(models.Model):
         domain="[('type', '=', 'service')]",
         help="Service product quoted to the customer for out-of-warranty repairs.",
     )
-    ticket_ids = fields.One2many("stp.crm.ticket", "team_id", string="Tickets")
     open_ticket_count = fields.Integer(compute="_compute_open_ticket_count", string="Open Tickets")
 
     _sql_constraints = [

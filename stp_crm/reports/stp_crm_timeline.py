@@ -138,10 +138,4 @@ class StpCrmTimeline(models.Model):
 
     def action_open_source(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self.res_model,
-            "res_id": self.res_id,
-            "views": [(False, "form")],
-            "target": "current",
-        }
+        return self.env[self.res_model].browse(self.res_id).get_formview_action()

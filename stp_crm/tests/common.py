@@ -3,7 +3,7 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo import fields
+from odoo import SUPERUSER_ID, api, fields
 from odoo.tests import new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
@@ -27,6 +27,20 @@ def freeze_test_clock(testcase, moment):
     stack = ExitStack()
     stack.enter_context(freeze_now(testcase.env, moment))
     testcase.addCleanup(stack.close)
+
+
+def open_numbering_year(registry, code):
+    """Commit the main company's range of this year for the documents numbered by ``code``.
+
+    The first number of a year opens the year's range of the sequence (use_date_range); two
+    transactions taking that very first number at the same instant would each open one.
+    Concurrency tests are about the numbers after it, on any day the suite runs."""
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        sequence = env["ir.sequence"].search([("code", "=", code), ("company_id", "=", env.company.id)])
+        today = fields.Date.context_today(sequence)
+        if not sequence.date_range_ids.filtered(lambda years: years.date_from <= today <= years.date_to):
+            sequence._create_date_range_seq(today)
 
 
 class StpCrmUsersMixin:

@@ -10,7 +10,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, TransactionCase, tagged
 from odoo.tools import mute_logger
 
-from .common import StpCrmAccountCommon
+from .common import StpCrmAccountCommon, freeze_now, open_numbering_year
 
 
 class StpCrmContractCommon(StpCrmAccountCommon):
@@ -111,6 +111,24 @@ class TestContract(StpCrmContractCommon):
         with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.cr.savepoint():
             theirs.write({"company_id": self.company.id, "partner_id": self.customer.id})  # but not twice in one
             self.env.flush_all()
+
+    def test_numbers_restart_each_year(self):
+        """The number carries the year, so the counter restarts on January 1st."""
+        branch = self.env["res.company"].create(
+            {"name": "Chi nhánh Cần Thơ", "currency_id": self.company.currency_id.id}
+        )
+        template = self.env.ref("stp_crm.stp_crm_sequence_contract")
+        self.assertEqual(template.company_id, self.env.ref("base.main_company"))
+        [sequence] = self.env["ir.sequence"].search([("code", "=", "stp.crm.contract"), ("company_id", "=", branch.id)])
+        self.assertTrue(sequence.use_date_range)
+        partner = self.env["res.partner"].create({"name": "Khách Cần Thơ", "company_id": branch.id})
+        contracts = self.env["stp.crm.contract"].with_company(branch)
+        numbers = []
+        for moment in ("2026-12-31 10:00:00", "2026-12-31 10:00:00", "2027-01-01 10:00:00", "2027-06-15 10:00:00"):
+            with freeze_now(self.env, moment):
+                contract = contracts.create({"name": "HĐ", "partner_id": partner.id, "company_id": branch.id})
+            numbers.append(contract.number)
+        self.assertEqual(numbers, ["HD/2026/00001", "HD/2026/00002", "HD/2027/00001", "HD/2027/00002"])
 
     # ------------------------------------------------------------------
     # Amounts
@@ -330,6 +348,73 @@ class TestContract(StpCrmContractCommon):
             purchase.stp_contract_id = contract
         self.assertFalse(purchase.stp_contract_id)
 
+    def test_order_quantities_in_the_contract_unit(self):
+        """A dozen ordered counts as 12 units against a contract line in units."""
+        contract = self._contract(lines=[(self.compressor, 24, 100.0)])
+        contract.action_confirm()
+        dozen = self.env.ref("uom.product_uom_dozen")
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "stp_contract_id": contract.id,
+                "order_line": [
+                    Command.create({"product_id": self.compressor.id, "product_uom_qty": 1, "product_uom": dozen.id})
+                ],
+            }
+        )
+        order.action_confirm()
+        line = contract.line_ids
+        self.assertEqual(order.order_line.stp_contract_line_id, line)
+        self.assertEqual((line.qty_ordered, line.qty_remaining), (12, 12))
+        self.assertAlmostEqual(contract.amount_ordered, 12 * 110.0)
+        quotation = self.env["sale.order"].browse(contract.action_create_quotation()["res_id"])
+        self.assertEqual(
+            (quotation.order_line.product_uom_qty, quotation.order_line.product_uom), (12, line.product_uom_id)
+        )
+
+    def test_order_line_counts_against_its_own_contract_line(self):
+        contract, other = self._contract(), self._contract()
+        (contract | other).action_confirm()
+        order = self.env["sale.order"].browse(contract.action_create_quotation()["res_id"])
+        compressor_line = order.order_line.filtered(lambda line: line.product_id == self.compressor)
+        own_line = compressor_line.stp_contract_line_id
+        with self.assertRefused(ValidationError, r"cannot count against the contract .*: its order .* is linked to"):
+            compressor_line.stp_contract_line_id = other.line_ids.filtered(
+                lambda line: line.product_id == self.compressor
+            )
+        with self.assertRefused(ValidationError, "the products differ"):
+            compressor_line.stp_contract_line_id = contract.line_ids - own_line
+        self.assertEqual(compressor_line.stp_contract_line_id, own_line, "nothing was written")
+        with self.assertRefused(ValidationError, "is linked to no contract"):
+            self.env["sale.order"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "order_line": [
+                        Command.create({"product_id": self.compressor.id, "stp_contract_line_id": own_line.id})
+                    ],
+                }
+            )
+        branch = self.setup_other_company(name="Công ty Chi Nhánh")["company"]
+        foreign = (
+            self.env["stp.crm.contract"]
+            .with_company(branch)
+            .create(
+                {
+                    "name": "HĐ chi nhánh",
+                    "company_id": branch.id,
+                    "line_ids": [Command.create({"product_id": self.compressor.id, "quantity": 1})],
+                }
+            )
+        )
+        with self.assertRefused(ValidationError, "of the company Công ty Chi Nhánh"):
+            compressor_line.stp_contract_line_id = foreign.line_ids
+        purchase = self.env["purchase.order"].create({"partner_id": self.vendor.id})
+        with self.assertRefused(ValidationError, "is linked to no contract"):
+            purchase.order_line = [
+                Command.create({"product_id": self.compressor.id, "stp_contract_line_id": own_line.id})
+            ]
+        self.assertFalse(purchase.order_line)
+
     # ------------------------------------------------------------------
     # Renewal
     # ------------------------------------------------------------------
@@ -451,6 +536,7 @@ class TestContractNumberConcurrency(TransactionCase):
     sequence hands out distinct numbers without waiting for either to commit."""
 
     def test_concurrent_numbers_never_collide(self):
+        open_numbering_year(self.registry, "stp.crm.contract")
         per_thread = 5
         barrier = threading.Barrier(2, timeout=30)
         numbers, created, errors = [], [], []

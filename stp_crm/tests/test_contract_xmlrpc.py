@@ -108,3 +108,29 @@ class TestContractXmlRpc(HttpCase, StpCrmUsersMixin):
         self.assertIn("needs a partner", caught.exception.faultString)
         [contract] = call("stp.crm.contract", "read", [contract_id], fields=["state"])
         self.assertEqual(contract["state"], "draft")
+
+    def test_order_line_of_another_contract_refused(self):
+        call = self._login("stp_user")
+        partner_id = call("res.partner", "create", {"name": "Công ty Hai Hợp Đồng", "is_company": True})
+        contract_ids = [
+            call(
+                "stp.crm.contract",
+                "create",
+                {
+                    "name": name,
+                    "partner_id": partner_id,
+                    "line_ids": [(0, 0, {"product_id": self.product.id, "quantity": 5, "price_unit": 100.0})],
+                },
+            )
+            for name in ("Hợp đồng thứ nhất", "Hợp đồng thứ hai")
+        ]
+        for contract_id in contract_ids:
+            call("stp.crm.contract", "action_confirm", [contract_id])
+        order_id = call("stp.crm.contract", "action_create_quotation", [contract_ids[0]])["res_id"]
+        [order] = call("sale.order", "read", [order_id], fields=["order_line"])
+        [other_line] = call("stp.crm.contract.line", "search", [("contract_id", "=", contract_ids[1])])
+        with self.assertRaises(Fault) as caught:
+            call("sale.order.line", "write", order["order_line"], {"stp_contract_line_id": other_line})
+        self.assertIn("cannot count against the contract", caught.exception.faultString)
+        [line] = call("sale.order.line", "read", order["order_line"], fields=["stp_contract_line_id"])
+        self.assertNotEqual(line["stp_contract_line_id"][0], other_line, "nothing was written")

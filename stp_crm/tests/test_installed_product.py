@@ -1,5 +1,12 @@
+from datetime import date, datetime
+
+from lxml import etree
+
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, TransactionCase, tagged
+from odoo.tools.safe_eval import safe_eval
+
+from .common import freeze_now
 
 
 class InstalledBaseCommon(TransactionCase):
@@ -79,6 +86,40 @@ class TestInstalledBase(InstalledBaseCommon):
         self.assertEqual(installed.picking_id, picking)
         self.assertEqual(installed.mapped("install_date"), [picking.date_done.date()] * 2)
         self.assertEqual(self.customer.stp_installed_product_count, 2)
+
+    def test_delivery_records_the_warranty_end(self):
+        """The warranty end is computed once, on the installed product, from the
+        delivery date and the product's months; the filter and the partner page read it."""
+        self.product.stp_warranty_months = 24
+        with freeze_now(self.env, "2026-03-10 09:00:00"):
+            picking = self._deliver(self.customer, self.lots[0])
+        installed = self.customer.stp_installed_product_ids
+        self.assertEqual(installed.install_date, date(2026, 3, 10))
+        self.assertEqual(installed.warranty_end_date, date(2028, 3, 10))
+        picking.date_done = datetime(2026, 4, 1, 9, 0)
+        self.assertEqual(installed.warranty_end_date, date(2028, 4, 1), "a corrected delivery date moves it")
+        installed.warranty_end_date = date(2029, 4, 1)
+        self.assertEqual(installed.warranty_end_date, date(2029, 4, 1), "an extended warranty is kept")
+
+        installed_model = self.env["stp.crm.installed.product"]
+        search_view = etree.fromstring(installed_model.get_view(view_type="search")["arch"])
+        [under_warranty] = search_view.xpath("//filter[@name='under_warranty']")
+        for moment, expected in (("2029-03-31 09:00:00", installed), ("2029-04-02 09:00:00", installed_model)):
+            with freeze_now(self.env, moment):
+                domain = safe_eval(under_warranty.get("domain"), {"context_today": date.today})
+                found = installed_model.search([*domain, ("partner_id", "=", self.customer.id)])
+            self.assertEqual(found, expected, moment)
+
+    def test_manual_installed_product_gets_a_warranty_end(self):
+        self.product.stp_warranty_months = 6
+        with freeze_now(self.env, "2026-05-31 09:00:00"):
+            installed = self.env["stp.crm.installed.product"].create(
+                {"partner_id": self.customer.id, "product_id": self.product.id}
+            )
+        self.assertEqual(installed.install_date, date(2026, 5, 31))
+        self.assertEqual(installed.warranty_end_date, date(2026, 11, 30))
+        self.product.stp_warranty_months = 0
+        self.assertFalse(installed.warranty_end_date, "no warranty months, no warranty")
 
     def test_delivery_to_a_contact_is_installed_at_the_company(self):
         contact = self.env["res.partner"].create({"name": "Phòng vật tư", "parent_id": self.customer.id})

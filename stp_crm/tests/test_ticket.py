@@ -9,7 +9,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, TransactionCase, tagged
 from odoo.tools import mute_logger
 
-from .common import StpCrmUsersMixin, freeze_now, freeze_test_clock
+from .common import StpCrmUsersMixin, freeze_now, freeze_test_clock, open_numbering_year
 from .test_installed_product import InstalledBaseCommon
 
 INCOMING_EMAIL = """Return-Path: <{email_from}>
@@ -104,6 +104,15 @@ class TestTicket(TicketCommon):
         with self.assertRaises(ValidationError):
             self._ticket(ticket_type="repair")
 
+    def test_numbers_restart_each_year(self):
+        branch = self.env["res.company"].create({"name": "Chi nhánh Huế"})
+        tickets = self.env["stp.crm.ticket"].with_company(branch)
+        numbers = []
+        for moment in ("2026-12-31 10:00:00", "2027-01-01 10:00:00", "2027-01-01 11:00:00"):
+            with freeze_now(self.env, moment):
+                numbers.append(tickets.create({"name": "Phiếu đầu năm", "company_id": branch.id}).number)
+        self.assertEqual(numbers, ["TK/2026/00001", "TK/2027/00001", "TK/2027/00002"])
+
     def test_form_as_service_user(self):
         with Form(self.env["stp.crm.ticket"].with_user(self.stp_user)) as form:
             form.name = "Màn hình bị sọc"
@@ -147,7 +156,7 @@ class TestTicket(TicketCommon):
     def test_warranty_from_real_deliveries(self):
         freeze_test_clock(self, "2026-11-16 09:00:00")
         lot_in, lot_old, lot_other = self.lots
-        self._deliver(self.customer, lot_in)
+        delivery = self._deliver(self.customer, lot_in)
         old_delivery = self._deliver(self.customer, lot_old)
         old_delivery.date_done = fields.Datetime.now() - relativedelta(months=13)
         self._deliver(self.other_customer, lot_other)
@@ -155,7 +164,7 @@ class TestTicket(TicketCommon):
         in_warranty = self._ticket(ticket_type="warranty", lot_id=lot_in.id, partner_id=self.customer_contact.id)
         self.assertEqual(in_warranty.product_id, self.product, "the product follows the serial")
         self.assertEqual(in_warranty.warranty_state, "in_warranty")
-        delivered = fields.Date.context_today(in_warranty, in_warranty.date_delivered)
+        delivered = fields.Date.context_today(in_warranty, delivery.date_done)
         self.assertEqual(in_warranty.warranty_end_date, delivered + relativedelta(months=12))
         self.assertEqual(in_warranty.installed_product_id.lot_id, lot_in)
 
@@ -165,13 +174,37 @@ class TestTicket(TicketCommon):
 
         elsewhere = self._ticket(ticket_type="warranty", lot_id=lot_other.id)
         self.assertEqual(elsewhere.warranty_state, "no_warranty")
-        self.assertIn(self.other_customer.name, elsewhere.warranty_reason)
+        # issue 9: the reason never names the other customer
+        self.assertIn("delivered to another customer", elsewhere.warranty_reason)
+        self.assertNotIn(self.other_customer.name, elsewhere.warranty_reason)
         self.assertFalse(elsewhere.warranty_end_date)
 
         self.product.stp_warranty_months = 0
         no_months = self._ticket(ticket_type="warranty", lot_id=lot_in.id)
         self.assertEqual(no_months.warranty_state, "no_warranty")
         self.assertIn("has no warranty", no_months.warranty_reason)
+
+    def test_warranty_counts_deliveries_of_the_ticket_company_only(self):
+        shared_lot = self.env["stock.lot"].create(
+            {"name": "SA9-CHUNG", "product_id": self.product.id, "company_id": False}
+        )
+        self.env["stock.quant"]._update_available_quantity(self.product, self.stock_location, 1.0, lot_id=shared_lot)
+        self._deliver(self.customer, shared_lot)
+        branch = self.env["res.company"].create({"name": "Chi nhánh Đà Nẵng"})
+        here = self._ticket(ticket_type="warranty", lot_id=shared_lot.id)
+        there = self.env["stp.crm.ticket"].create(
+            {
+                "name": "Máy không khởi động",
+                "partner_id": self.customer.id,
+                "lot_id": shared_lot.id,
+                "company_id": branch.id,
+            }
+        )
+        self.assertEqual(here.warranty_state, "in_warranty")
+        self.assertEqual(here.warranty_end_date, here.installed_product_id.warranty_end_date)
+        self.assertFalse(there.installed_product_id)
+        self.assertEqual(there.warranty_state, "no_warranty")
+        self.assertIn("has no validated delivery", there.warranty_reason)
 
     def test_sale_order_from_delivery(self):
         order = self.env["sale.order"].create(
@@ -504,6 +537,7 @@ class TestTicketConcurrency(TransactionCase):
     (PostgreSQL) sequence never hands out a number twice."""
 
     def test_parallel_creation_never_duplicates_numbers(self):
+        open_numbering_year(self.registry, "stp.crm.ticket")
         numbers, errors, created = [], [], []
         barrier = threading.Barrier(2)
 
