@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 
 class StpCrmContractLine(models.Model):
@@ -138,6 +138,26 @@ class StpCrmContractLine(models.Model):
             line.qty_delivered = qty_delivered
             line.qty_invoiced = qty_invoiced
             line.qty_remaining = max(line.quantity - qty_ordered, 0.0)
+
+    @api.constrains("quantity", "price_unit")
+    def _check_quantity_and_price(self):
+        for line in self:
+            if line.quantity <= 0:
+                raise ValidationError(
+                    _(
+                        "The quantity of %(product)s on the contract %(contract)s must be greater than zero.",
+                        product=line.product_id.display_name,
+                        contract=line.contract_id.display_name,
+                    )
+                )
+            if line.price_unit < 0:
+                raise ValidationError(
+                    _(
+                        "The unit price of %(product)s on the contract %(contract)s cannot be negative.",
+                        product=line.product_id.display_name,
+                        contract=line.contract_id.display_name,
+                    )
+                )
 
     # ------------------------------------------------------------------
     # Lines are frozen once the contract runs
