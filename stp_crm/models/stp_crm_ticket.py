@@ -482,7 +482,8 @@ class StpCrmTicket(models.Model):
         if self.env.su:
             return
         for vals in vals_list:
-            given = [name for name in SYSTEM_FIELDS if name in vals and vals[name] not in (False, "/")]
+            # "/" is the number's placeholder default, which the sequence replaces
+            given = [name for name in SYSTEM_FIELDS if name in vals and (name, vals[name]) != ("number", "/")]
             if given:
                 raise UserError(
                     self.env._(

@@ -71,7 +71,7 @@ class TestTicketRules(TicketCommon):
         tickets = self.env["stp.crm.ticket"].with_user(self.crm_only)
         ticket = tickets.create({"name": "Chuyển đội khác", "team_id": self.team.id})
         # the form saves and reads back in one call: it must not fail once routed
-        [values] = ticket.web_save({"team_id": self.team_b.id}, {"team_id": {}, "user_id": {}})
+        [values] = ticket.web_save({"team_id": self.team_b.id, "user_id": False}, {"team_id": {}, "user_id": {}})
         self.assertEqual((values["team_id"], values["user_id"]), (self.team_b.id, self.stp_user_2.id))
         self.assertEqual(tickets.search([("id", "=", ticket.id)]), ticket)
         ticket.message_post(body="Khách gọi lại hỏi tiến độ")
