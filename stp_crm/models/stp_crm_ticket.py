@@ -542,6 +542,8 @@ class StpCrmTicket(models.Model):
                     return (self - already_closed).write(vals)
                 if not already_closed:
                     vals["date_closed"] = now
+        if vals.get("team_id"):
+            self._stp_follow_when_routing_away(self.env["stp.crm.ticket.team"].browse(vals["team_id"]))
         result = super().write(vals)
         if "team_id" in vals and not vals.get("user_id"):
             self.filtered(lambda t: t.team_id and not t.user_id)._stp_assign()
@@ -552,6 +554,14 @@ class StpCrmTicket(models.Model):
     # ------------------------------------------------------------------
     # Assignment
     # ------------------------------------------------------------------
+    def _stp_follow_when_routing_away(self, team):
+        """A user routing tickets to a team they are not in follows them, and so
+        keeps sight of them (record rule): the write, and the form reading the
+        ticket back, do not end in an access error."""
+        user = self.env.user
+        if not self.env.su and user not in team.sudo().member_ids:
+            self.message_subscribe(partner_ids=user.partner_id.ids)
+
     def _stp_assign(self):
         for team, tickets in self.grouped("team_id").items():
             members = team._stp_pick_members(len(tickets))

@@ -20,6 +20,9 @@ class TestRulesXmlRpc(HttpCase, StpCrmUsersMixin):
         cls.team = cls.env["stp.crm.ticket.team"].create(
             {"name": "Đội RPC", "member_ids": [(6, 0, cls.crm_only.ids)], "resource_calendar_id": False}
         )
+        cls.other_team = cls.env["stp.crm.ticket.team"].create(
+            {"name": "Đội khác", "member_ids": [(6, 0, cls.stp_user_2.ids)], "resource_calendar_id": False}
+        )
 
     def _login(self, login):
         uid = self.xmlrpc_common.authenticate(self.env.cr.dbname, login, login, {})
@@ -136,3 +139,17 @@ class TestRulesXmlRpc(HttpCase, StpCrmUsersMixin):
         for values in ({"number": "TK/1999/00002"}, {"date_closed": "2026-01-01 00:00:00"}):
             self.assertFault("set by the system", "stp.crm.ticket", "write", [ticket_id], values, call=call)
         self.assertEqual((ticket.number, ticket.date_closed), (number, False))
+
+    def test_ticket_routed_to_another_team_by_an_outsider(self):
+        call = self._login("crm_only")
+        unrouted = self.env["stp.crm.ticket"].create({"name": "Chưa phân đội (RPC)"})
+        call("stp.crm.ticket", "write", [unrouted.id], {"team_id": self.other_team.id})
+        self.assertEqual((unrouted.team_id, unrouted.user_id), (self.other_team, self.stp_user_2))
+        filed_id = call("stp.crm.ticket", "create", {"name": "Tôi lập (RPC)", "team_id": self.team.id})
+        call("stp.crm.ticket", "write", [filed_id], {"team_id": self.other_team.id, "user_id": self.stp_user_2.id})
+        [filed] = call("stp.crm.ticket", "read", [filed_id], fields=["team_id", "user_id"])
+        self.assertEqual((filed["team_id"][0], filed["user_id"][0]), (self.other_team.id, self.stp_user_2.id))
+        # the router follows what they routed away: still in sight
+        self.assertEqual(
+            sorted(call("stp.crm.ticket", "search", [("id", "in", [unrouted.id, filed_id])])), [unrouted.id, filed_id]
+        )

@@ -60,12 +60,19 @@ class TestTicketRules(TicketCommon):
         # the team hands it to one of its members, though the router is not one of them
         unrouted.with_user(self.crm_only).write({"team_id": self.team_b.id})
         self.assertEqual((unrouted.team_id, unrouted.user_id), (self.team_b, self.stp_user_2))
+        # the router follows it, so the form can read it back
+        self.assertIn(self.crm_only.partner_id, unrouted.message_partner_ids)
+        self.assertEqual(unrouted.with_user(self.crm_only).read(["user_id"])[0]["user_id"][0], self.stp_user_2.id)
+        unrouted.with_user(self.crm_only).message_unsubscribe(partner_ids=self.crm_only.partner_id.ids)
         with self.assertRaises(AccessError):
-            unrouted.with_user(self.crm_only).read(["name"])  # now the other team's ticket
+            unrouted.with_user(self.crm_only).read(["name"])  # unfollowed: the other team's ticket
 
-        mine = self._ticket()
-        mine.with_user(self.crm_only).write({"team_id": self.team_b.id, "user_id": self.stp_user_2.id})
-        self.assertEqual((mine.team_id, mine.user_id), (self.team_b, self.stp_user_2))
+        members = self._ticket(user_id=self.stp_user.id)
+        self.env.invalidate_all()  # as over RPC: nothing of the ticket in cache
+        [values] = members.with_user(self.crm_only).web_save(
+            {"team_id": self.team_b.id, "user_id": self.stp_user_2.id}, {"team_id": {}, "user_id": {}}
+        )
+        self.assertEqual((values["team_id"], values["user_id"]), (self.team_b.id, self.stp_user_2.id))
 
     def test_creator_keeps_sight_of_a_ticket_filed_elsewhere(self):
         tickets = self.env["stp.crm.ticket"].with_user(self.crm_only)
