@@ -10,7 +10,7 @@ class MailActivity(models.Model):
         interaction_values = self._stp_interaction_values_when_done(feedback)
         result = super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
         if interaction_values:
-            self.env["stp.crm.interaction"].sudo().create(interaction_values)
+            self.env["stp.crm.interaction"]._stp_log_automatically(interaction_values)
         return result
 
     def _stp_interaction_values_when_done(self, feedback):

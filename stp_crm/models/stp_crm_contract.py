@@ -14,6 +14,11 @@ STATES = [
     ("expired", "Expired"),
     ("terminated", "Terminated"),
 ]
+# Frozen once the contract leaves draft: amendments go through a renewal.
+DRAFT_ONLY_FIELDS = ("partner_id", "currency_id", "contract_type", "company_id")
+# The state actions write through _stp_set_state(), which carries this object in the
+# context: an RPC call only sends JSON values, so it can never forge the mark.
+STATE_TRANSITION = object()
 
 
 class StpCrmContract(models.Model):
@@ -119,6 +124,12 @@ class StpCrmContract(models.Model):
         help="The responsible user has been given the 'Contract expiring' activity for the current end date.",
     )
     days_to_end = fields.Integer(string="Days to End", compute="_compute_days_to_end")
+    is_expiring_soon = fields.Boolean(
+        string="Expiring Soon",
+        compute="_compute_is_expiring_soon",
+        search="_search_is_expiring_soon",
+        help="Running and ending within the alert window of its company (Settings, contract expiry alert).",
+    )
     sale_order_ids = fields.One2many("sale.order", "stp_contract_id", string="Sales Orders")
     purchase_order_ids = fields.One2many("purchase.order", "stp_contract_id", string="Purchase Orders")
     order_count = fields.Integer(string="Order Count", compute="_compute_document_counts")
@@ -131,6 +142,7 @@ class StpCrmContract(models.Model):
 
     _sql_constraints = [
         ("number_company_uniq", "unique(number, company_id)", "The contract number must be unique per company."),
+        ("previous_contract_uniq", "unique(previous_contract_id)", "A contract can be renewed only once."),
     ]
 
     # ------------------------------------------------------------------
@@ -171,6 +183,29 @@ class StpCrmContract(models.Model):
         today = fields.Date.context_today(self)
         for contract in self:
             contract.days_to_end = (contract.date_end - today).days if contract.date_end else 0
+
+    @api.depends("state", "date_end", "company_id.stp_contract_alert_days")
+    @api.depends_context("tz")
+    def _compute_is_expiring_soon(self):
+        today = fields.Date.context_today(self)
+        for contract in self:
+            window_end = today + relativedelta(days=contract.company_id.stp_contract_alert_days)
+            contract.is_expiring_soon = (
+                contract.state == "running" and bool(contract.date_end) and contract.date_end <= window_end
+            )
+
+    def _search_is_expiring_soon(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Unsupported search on Expiring Soon."))
+        domain = expression.AND(
+            [
+                [("state", "=", "running"), ("date_end", "!=", False)],
+                self._stp_alert_window_domain(fields.Date.context_today(self)),
+            ]
+        )
+        if (operator == "=") == value:
+            return domain
+        return ["!", *expression.normalize_domain(domain)]
 
     def _compute_document_counts(self):
         for contract in self:
@@ -232,6 +267,7 @@ class StpCrmContract(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
+        # CRM users have no delete right on contracts at all (ir.model.access): managers only.
         if any(contract.state != "draft" for contract in self):
             raise UserError(_("Only draft contracts can be deleted: terminate the others instead."))
 
@@ -240,23 +276,56 @@ class StpCrmContract(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        # Lines can only be added to drafts: a contract created in another state
-        # is created as a draft with its lines, then moved to that state.
+        # Lines can only be added to drafts: a contract is created as a draft with its
+        # lines; one asked for as running is then confirmed by the Confirm action.
         states = [vals.pop("state", "draft") for vals in vals_list]
+        if set(states) - {"draft", "running"}:
+            raise UserError(_("A contract is created as a draft (or running, to confirm it at once)."))
         for vals in vals_list:
             company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
             vals["number"] = company._stp_next_number("stp.crm.contract")
         contracts = super().create(vals_list)
-        for contract, state in zip(contracts, states, strict=True):
-            if state != "draft":
-                contract.state = state
+        running = [contract.id for contract, state in zip(contracts, states, strict=True) if state == "running"]
+        contracts.browse(running).action_confirm()
         return contracts
 
     def write(self, vals):
+        if "state" in vals and self.env.context.get("stp_contract_state_transition") is not STATE_TRANSITION:
+            raise UserError(
+                _(
+                    "The status of a contract changes only through its actions: "
+                    "Confirm, Terminate, Reset to Draft (and expiry at the end date)."
+                )
+            )
+        self._stp_check_draft_only_fields(vals)
         if "date_end" in vals and "expiry_alert_sent" not in vals:
             # A new end date deserves a new alert.
             vals = dict(vals, expiry_alert_sent=False)
         return super().write(vals)
+
+    def _stp_check_draft_only_fields(self, vals):
+        """Partner, currency, type and company are those signed: refuse changing them
+        once the contract left draft (the same value written again is fine)."""
+        names = [name for name in DRAFT_ONLY_FIELDS if name in vals]
+        for contract in self.filtered(lambda c: c.state != "draft"):
+            changed = [
+                name
+                for name in names
+                if contract._fields[name].convert_to_write(contract[name], contract) != (vals[name] or False)
+            ]
+            if changed:
+                raise UserError(
+                    _(
+                        "%(fields)s of the contract %(contract)s can only change while it is a draft: "
+                        "renew it to amend it, or reset it to draft.",
+                        fields=", ".join(contract._fields[name]._description_string(self.env) for name in changed),
+                        contract=contract.display_name,
+                    )
+                )
+
+    def _stp_set_state(self, state):
+        """The one way the state is written: by the actions and the expiry cron."""
+        return self.with_context(stp_contract_state_transition=STATE_TRANSITION).write({"state": state})
 
     # ------------------------------------------------------------------
     # State actions
@@ -264,20 +333,21 @@ class StpCrmContract(models.Model):
     def action_confirm(self):
         if any(contract.state != "draft" for contract in self):
             raise UserError(_("Only draft contracts can be confirmed."))
-        self.write({"state": "running"})
+        self._stp_set_state("running")
         return True
 
     def action_terminate(self):
         if any(contract.state not in ("running", "expired") for contract in self):
             raise UserError(_("Only running or expired contracts can be terminated."))
-        self.write({"state": "terminated"})
+        self._stp_set_state("terminated")
         return True
 
     def action_set_draft(self):
         for contract in self:
             if contract.state == "draft":
                 continue
-            if contract._stp_orders().filtered(lambda order: order.state != "cancel"):
+            # sudo: orders the user has no right to read still hold the contract
+            if contract.sudo()._stp_orders().filtered(lambda order: order.state != "cancel"):
                 raise UserError(
                     _(
                         "The contract %s has orders: cancel them before resetting it to draft, "
@@ -285,13 +355,18 @@ class StpCrmContract(models.Model):
                         contract.display_name,
                     )
                 )
-        self.write({"state": "draft"})
+        self._stp_set_state("draft")
         return True
 
     def action_renew(self):
         """Copy the contract into a new draft for the following period of the
-        same length; amendments to a running contract go through renewals."""
+        same length; amendments to a running contract go through renewals.
+        A contract is renewed once: renewing it again opens its renewal."""
         self.ensure_one()
+        # sudo: the renewal may be carried out by someone this user cannot see the contracts of
+        renewal = self.sudo().renewal_ids[:1]
+        if renewal:
+            return renewal._stp_form_action()
         if self.state not in ("running", "expired"):
             raise UserError(_("Only running or expired contracts can be renewed."))
         if not self.date_end:
@@ -412,22 +487,28 @@ class StpCrmContract(models.Model):
     @api.model
     def _stp_expiry_alert_domain(self, today):
         """Running contracts not yet alerted that end within their company's alert window."""
-        windows = [
-            [
-                ("company_id", "=", company.id),
-                ("date_end", "<=", today + relativedelta(days=company.stp_contract_alert_days)),
-            ]
-            for company in self.env["res.company"].sudo().search([])
-        ]
         return expression.AND(
             [
                 [("state", "=", "running"), ("expiry_alert_sent", "=", False), ("date_end", ">=", today)],
-                expression.OR(windows),
+                self._stp_alert_window_domain(today),
+            ]
+        )
+
+    @api.model
+    def _stp_alert_window_domain(self, today):
+        """Ending by ``today`` + the alert days of the contract's own company."""
+        return expression.OR(
+            [
+                [
+                    ("company_id", "=", company.id),
+                    ("date_end", "<=", today + relativedelta(days=company.stp_contract_alert_days)),
+                ]
+                for company in self.env["res.company"].sudo().search([])
             ]
         )
 
     def _stp_expire(self):
-        self.write({"state": "expired"})
+        self._stp_set_state("expired")
 
     def _stp_alert_expiry(self):
         for contract in self:

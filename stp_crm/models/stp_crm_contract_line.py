@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from .stp_crm_contract_order_mixin import ORDER_FLOWS
 
@@ -144,6 +144,26 @@ class StpCrmContractLine(models.Model):
         for line in self:
             line.qty_ordered, line.qty_delivered, line.qty_invoiced = figures.get(line.id, (0.0, 0.0, 0.0))
             line.qty_remaining = max(line.quantity - line.qty_ordered, 0.0)
+
+    @api.constrains("quantity", "price_unit")
+    def _check_quantity_and_price(self):
+        for line in self:
+            if line.quantity <= 0:
+                raise ValidationError(
+                    _(
+                        "The quantity of %(product)s on the contract %(contract)s must be greater than zero.",
+                        product=line.product_id.display_name,
+                        contract=line.contract_id.display_name,
+                    )
+                )
+            if line.price_unit < 0:
+                raise ValidationError(
+                    _(
+                        "The unit price of %(product)s on the contract %(contract)s cannot be negative.",
+                        product=line.product_id.display_name,
+                        contract=line.contract_id.display_name,
+                    )
+                )
 
     # ------------------------------------------------------------------
     # Lines are frozen once the contract runs

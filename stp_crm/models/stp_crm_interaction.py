@@ -1,5 +1,9 @@
+import logging
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+
+_logger = logging.getLogger(__name__)
 
 
 class StpCrmInteraction(models.Model):
@@ -74,6 +78,24 @@ class StpCrmInteraction(models.Model):
                 vals.setdefault("contact_id", partner.id)
                 vals["partner_id"] = partner.commercial_partner_id.id
         return super().create(vals_list)
+
+    @api.model
+    def _stp_log_automatically(self, vals_list):
+        """Create the interactions logged on their own (emails, done activities), in
+        the customer's company. Each is created in a savepoint: one that cannot be
+        written is logged as an error and never breaks the message post, the
+        incoming email or the activity that triggered it."""
+        interactions = self.sudo().browse()
+        for vals in vals_list:
+            customer = self.env["res.partner"].sudo().browse(vals["partner_id"]).commercial_partner_id
+            if customer.company_id:
+                vals = dict(vals, company_id=customer.company_id.id)
+            try:
+                with self.env.cr.savepoint():
+                    interactions |= self.sudo().create(vals)
+            except Exception:  # noqa: BLE001 - whatever the cause, the triggering action goes on
+                _logger.exception("STP CRM: could not log the interaction %r", vals.get("summary"))
+        return interactions
 
     @api.constrains("duration")
     def _check_duration(self):

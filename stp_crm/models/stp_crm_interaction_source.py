@@ -55,4 +55,4 @@ class StpCrmInteractionSource(models.AbstractModel):
         )
         if not inbound and author.user_ids:
             values["user_id"] = author.user_ids[0].id
-        self.env["stp.crm.interaction"].sudo().create(values)
+        self.env["stp.crm.interaction"]._stp_log_automatically([values])

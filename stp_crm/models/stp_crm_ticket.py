@@ -3,12 +3,15 @@ from datetime import timedelta
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
+from odoo.tools import SQL
 
 from .cron_batch import claim_batch, commit_batch
 
 PRIORITIES = [("0", "Low"), ("1", "Normal"), ("2", "High"), ("3", "Urgent")]
 SLA_STATES = [("on_time", "On Time"), ("at_risk", "At Risk"), ("breached", "Breached")]
 SLA_RISK_SHARE = 0.8  # at risk once 80% of the working hours are used
+SYSTEM_FIELDS = ("number", "date_closed")  # set by the ticket itself, never by its users
+CLOSED_ONLY_FIGURES = ("resolution_hours", "sla_success_rate")  # averaged over closed tickets only
 AUTO_CLOSE_BATCH_SIZE = 200
 
 
@@ -122,7 +125,8 @@ class StpCrmTicket(models.Model):
         store=True,
         copy=False,
         aggregator="avg",
-        help="100 for a closed ticket that met its deadline, 0 otherwise: its average is the success rate.",
+        help="100 for a closed ticket that met its deadline, 0 otherwise: its average is the success rate. "
+        "Open tickets do not count in the average.",
     )
     resolution_hours = fields.Float(
         string="Resolution Time (Hours)",
@@ -130,7 +134,14 @@ class StpCrmTicket(models.Model):
         store=True,
         copy=False,
         aggregator="avg",
-        help="Hours from creation to closing (calendar time).",
+        help="Hours from creation to closing (calendar time). Open tickets do not count in the average.",
+    )
+    closed_count = fields.Integer(
+        string="Closed Tickets",
+        compute="_compute_close_figures",
+        store=True,
+        copy=False,
+        help="1 for a closed ticket: summed, the number of tickets the averages are taken over.",
     )
     # Warranty
     product_id = fields.Many2one("product.product", string="Product", index="btree_not_null", check_company=True)
@@ -284,7 +295,9 @@ class StpCrmTicket(models.Model):
                 ticket.sla_success = False
                 ticket.sla_success_rate = 0.0
                 ticket.resolution_hours = 0.0
+                ticket.closed_count = 0
                 continue
+            ticket.closed_count = 1
             ticket.sla_final_state = ticket._stp_sla_state_at(ticket.date_closed)
             ticket.sla_success = ticket.sla_final_state != "breached"
             ticket.sla_success_rate = 100.0 if ticket.sla_success else 0.0
@@ -421,6 +434,37 @@ class StpCrmTicket(models.Model):
                     )
                 )
 
+    @api.constrains("date_closed")
+    def _check_date_closed(self):
+        for ticket in self.filtered("date_closed"):
+            # create_date keeps microseconds, the closing date does not
+            if ticket.create_date and ticket.date_closed < ticket.create_date.replace(microsecond=0):
+                raise ValidationError(
+                    self.env._(
+                        "Ticket %(number)s cannot be closed (%(closed)s) before it was opened (%(opened)s).",
+                        number=ticket.number,
+                        closed=ticket.date_closed,
+                        opened=ticket.create_date.replace(microsecond=0),
+                    )
+                )
+
+    def _stp_check_system_fields(self, vals_list):
+        """The number comes from the sequence and the closing date from the stage:
+        refuse them from users (the superuser, e.g. data files, may set them)."""
+        if self.env.su:
+            return
+        for vals in vals_list:
+            # "/" is the number's placeholder default, which the sequence replaces
+            given = [name for name in SYSTEM_FIELDS if name in vals and (name, vals[name]) != ("number", "/")]
+            if given:
+                raise UserError(
+                    self.env._(
+                        "%(fields)s of a ticket are set by the system: the number at creation, "
+                        "the closing date when the ticket enters a closed stage.",
+                        fields=", ".join(self._fields[name]._description_string(self.env) for name in given),
+                    )
+                )
+
     def _stp_check_lot_exists(self, vals_list):
         """An unknown serial id would only fail in the database with a foreign-key
         error: refuse it clearly before anything is written."""
@@ -436,6 +480,7 @@ class StpCrmTicket(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        self._stp_check_system_fields(vals_list)
         self._stp_check_lot_exists(vals_list)
         now = fields.Datetime.now()
         stages = self.env["stp.crm.ticket.stage"]
@@ -446,12 +491,13 @@ class StpCrmTicket(models.Model):
             if vals.get("lot_id") and not vals.get("product_id"):
                 vals["product_id"] = self.env["stock.lot"].browse(vals["lot_id"]).product_id.id
             if vals.get("stage_id") and stages.browse(vals["stage_id"]).is_closed:
-                vals.setdefault("date_closed", now)
+                vals["date_closed"] = now
         tickets = super().create(vals_list)
         tickets.filtered(lambda t: t.team_id and not t.user_id)._stp_assign()
         return tickets
 
     def write(self, vals):
+        self._stp_check_system_fields([vals])
         self._stp_check_lot_exists([vals])
         if vals.get("lot_id") and "product_id" not in vals:
             vals["product_id"] = self.env["stock.lot"].browse(vals["lot_id"]).product_id.id
@@ -468,6 +514,8 @@ class StpCrmTicket(models.Model):
                     return (self - already_closed).write(vals)
                 if not already_closed:
                     vals["date_closed"] = now
+        if vals.get("team_id"):
+            self._stp_follow_when_routing_away(self.env["stp.crm.ticket.team"].browse(vals["team_id"]))
         result = super().write(vals)
         if "team_id" in vals and not vals.get("user_id"):
             self.filtered(lambda t: t.team_id and not t.user_id)._stp_assign()
@@ -478,11 +526,21 @@ class StpCrmTicket(models.Model):
     # ------------------------------------------------------------------
     # Assignment
     # ------------------------------------------------------------------
+    def _stp_follow_when_routing_away(self, team):
+        """A user routing tickets to a team they are not in follows them, and so
+        keeps sight of them (record rule): the write, and the form reading the
+        ticket back, do not end in an access error."""
+        user = self.env.user
+        if not self.env.su and user not in team.sudo().member_ids:
+            self.message_subscribe(partner_ids=user.partner_id.ids)
+
     def _stp_assign(self):
         for team, tickets in self.grouped("team_id").items():
             members = team._stp_pick_members(len(tickets))
             for ticket, member in zip(tickets, members, strict=False):
-                ticket.user_id = member
+                # sudo: the team hands out its tickets, whoever routed them there
+                # (routing a ticket to another team takes it out of the user's sight)
+                ticket.sudo().user_id = member
 
     # ------------------------------------------------------------------
     # Rating
@@ -493,6 +551,19 @@ class StpCrmTicket(models.Model):
             partner = ticket.partner_id
             if template and partner and partner != self.env.user.partner_id:
                 ticket.rating_send_request(template, lang=partner.lang, force_send=False)
+
+    @api.model
+    def _read_group_select(self, aggregate_spec, query):
+        # An open ticket has no resolution time nor SLA result yet: its zeros
+        # stay out of the averages (pivot, graph, read_group over RPC).
+        fname, _sep, func = aggregate_spec.partition(":")
+        if fname in CLOSED_ONLY_FIGURES and func == "avg":
+            return SQL(
+                "AVG(CASE WHEN %s IS NOT NULL THEN %s END)",
+                self._field_to_sql(self._table, "date_closed", query),
+                self._field_to_sql(self._table, fname, query),
+            )
+        return super()._read_group_select(aggregate_spec, query)
 
     def _rating_get_parent_field_name(self):
         return "team_id"
@@ -507,11 +578,24 @@ class StpCrmTicket(models.Model):
         values.setdefault("description", msg_dict.get("body"))
         email_from = msg_dict.get("email_from")
         if email_from and "partner_id" not in values:
-            # the sender's partner, found by normalized email or created from the address
-            partner = self._mail_find_partner_from_emails([email_from], force_create=True)[0]
-            values["partner_id"] = partner.id
+            values["partner_id"] = self._stp_sender_partner(email_from, values).id
             values["partner_email"] = tools.email_normalize(email_from) or email_from
         return super().message_new(msg_dict, custom_values=values)
+
+    @api.model
+    def _stp_sender_partner(self, email_from, values):
+        """The sender among the partners the ticket's company may use (its own and
+        shared ones), found by normalized email, or created in that company."""
+        team = self.env["stp.crm.ticket.team"].browse(values.get("team_id"))
+        company = team.company_id or self.env["res.company"].browse(values.get("company_id")) or self.env.company
+        values.setdefault("company_id", company.id)
+        partner = self._mail_find_partner_from_emails(
+            [email_from], extra_domain=[("company_id", "in", [False, company.id])]
+        )[0]
+        if not partner:
+            partners = self.env["res.partner"].with_context(default_company_id=company.id)
+            partner = partners.browse(partners.name_create(email_from)[0])
+        return partner
 
     def _message_get_suggested_recipients(self):
         recipients = super()._message_get_suggested_recipients()

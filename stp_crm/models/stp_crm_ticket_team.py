@@ -102,8 +102,16 @@ class StpCrmTicketTeam(models.Model):
         if self.id:
             values["alias_defaults"] = defaults = literal_eval(self.alias_defaults or "{}")
             defaults["team_id"] = self.id
-            defaults.setdefault("company_id", self.company_id.id)
+            defaults["company_id"] = self.company_id.id
         return values
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "company_id" in vals:
+            # the alias creates tickets in the team's company: it follows the team
+            for team in self.filtered("alias_id"):
+                team.alias_id.sudo().alias_defaults = team._alias_get_creation_values()["alias_defaults"]
+        return result
 
     # ------------------------------------------------------------------
     # Assignment

@@ -20,3 +20,7 @@ from . import test_interaction
 from . import test_timeline
 from . import test_work_plan_ui
 from . import test_work_plan_xmlrpc
+from . import test_contract_rules
+from . import test_interaction_logging
+from . import test_ticket_rules
+from . import test_rules_xmlrpc
