@@ -21,3 +21,4 @@ from . import test_timeline
 from . import test_work_plan_ui
 from . import test_work_plan_xmlrpc
 from . import test_partner_access
+from . import test_ticket_visibility
