@@ -22,3 +22,4 @@ from . import test_work_plan_ui
 from . import test_work_plan_xmlrpc
 from . import test_partner_access
 from . import test_ticket_visibility
+from . import test_visibility_xmlrpc
