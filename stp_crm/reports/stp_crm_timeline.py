@@ -236,6 +236,8 @@ class StpCrmTimeline(models.Model):
 
     @api.model
     def _search(self, domain, offset=0, limit=None, order=None):
+        # Record rules on a view cannot reach its sources' rules: filter here, where
+        # search, search_count, read (fetch) and _read_group all pass.
         query = super()._search(domain, offset, limit, order)
         if self.env.su or query.is_empty():
             return query
