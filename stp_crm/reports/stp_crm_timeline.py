@@ -1,4 +1,4 @@
-from odoo import api, fields, models, tools
+from odoo import fields, models, tools
 from odoo.tools import SQL
 
 
@@ -19,11 +19,11 @@ class StpCrmTimeline(models.Model):
     5 interaction, 6 work plan, 7 contract, 8 ticket; a new source takes a free
     number from 9 to 15.
 
-    A row is visible only when the user may read its source record: every search
-    (hence count, read, read_group) keeps the rows whose ``res_id`` is among the
-    records ``env[res_model]._search([])`` returns for the user, i.e. under that
-    model's access rights and record rules; a model the user may not read at all
-    contributes no row.
+    A row is visible only when the user may read its source record: for users the
+    table is each source's rows whose ``res_id`` is among the records
+    ``env[res_model]._search([])`` returns for them, i.e. under that model's access
+    rights and record rules (``_table_query``); a model the user may not read at all
+    contributes no row. Every search, count, read and read_group goes through it.
     """
 
     _name = "stp.crm.timeline"
@@ -234,35 +234,30 @@ class StpCrmTimeline(models.Model):
             )
         )
 
-    @api.model
-    def _search(self, domain, offset=0, limit=None, order=None):
-        # Record rules on a view cannot reach its sources' rules: filter here, where
-        # search, search_count, read (fetch) and _read_group all pass.
-        query = super()._search(domain, offset, limit, order)
-        if self.env.su or query.is_empty():
-            return query
-        query.add_where(self._timeline_readable_rows(query.table))
-        return query
+    @property
+    def _table_query(self):
+        # Record rules on a view cannot reach its sources' rules: for users, the
+        # table is the union of the sources restricted to what they may read, so
+        # search, count, read and read_group all see the same rows. The superuser
+        # reads the SQL view itself.
+        if self.env.su:
+            return None
+        return self._timeline_readable_query()
 
-    @api.model
-    def _timeline_readable_rows(self, alias):
-        """SQL condition keeping the rows whose source record the user may read:
-        one sub-query per source model, carrying that model's record rules."""
-        conditions = []
-        for model_name in self._timeline_queries():
+    def _timeline_readable_query(self):
+        """Each source's rows whose ``res_id`` is among the records its model's
+        ``_search([])`` returns (that model's access rights and record rules); a
+        model the user may not read at all gives no row."""
+        branches = []
+        for model_name, sql in self._timeline_queries().items():
             source = self.env[model_name].with_context(active_test=False)
             if not source.has_access("read"):
                 continue
-            conditions.append(
-                SQL(
-                    "(%s = %s AND %s IN %s)",
-                    SQL.identifier(alias, "res_model"),
-                    model_name,
-                    SQL.identifier(alias, "res_id"),
-                    source._search([]).subselect(),
-                )
-            )
-        return SQL("(%s)", SQL(" OR ").join(conditions)) if conditions else SQL("FALSE")
+            readable = source._search([]).subselect()
+            branches.append(SQL("SELECT * FROM (%s) AS source WHERE source.res_id IN %s", sql, readable))
+        if not branches:
+            return SQL("SELECT * FROM %s WHERE FALSE", SQL.identifier(self._table))
+        return SQL(" UNION ALL ").join(branches)
 
     def action_open_source(self):
         self.ensure_one()

@@ -3,7 +3,7 @@ from datetime import datetime
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, MissingError
 from odoo.tests import tagged
 
 from .common import StpCrmAccountCommon
@@ -276,11 +276,14 @@ class TestTimelineVisibility(StpCrmAccountCommon):
         self.assertEqual(everything, [(self.own_order.amount_total + self.colleague_order.amount_total,)])
 
     def test_hidden_row_cannot_be_read_by_id(self):
+        """For the user, a row of a source they may not read does not exist."""
         row_id = self.colleague_order.id * 16 + 1
-        with self.assertRaises(AccessError):
-            self.Timeline.with_user(self.sales_own).browse(row_id).read(["name", "amount"])
-        with self.assertRaises(AccessError):
-            self.Timeline.with_user(self.sales_own).browse(row_id).action_open_source()
+        self.assertTrue(self.Timeline.browse(row_id).exists())
+        hidden = self.Timeline.with_user(self.sales_own).browse(row_id)
+        self.assertFalse(hidden.exists())
+        self.assertEqual(hidden.read(["name", "amount"]), [])
+        with self.assertRaises(MissingError):
+            hidden.action_open_source()
 
     def test_portal_user_has_no_timeline(self):
         with self.assertRaises(AccessError):
