@@ -18,6 +18,7 @@ from . import product_template
 from . import stp_crm_ticket_stage
 from . import stp_crm_ticket_team
 from . import stp_crm_ticket
+from . import res_users
 from . import stp_crm_work_plan
 from . import stp_crm_interaction
 from . import crm_lead

@@ -5,6 +5,7 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from .cron_batch import claim_batch, commit_batch
@@ -15,6 +16,10 @@ TIERS = [("a", "A"), ("b", "B"), ("c", "C")]
 TIER_BATCH_SIZE = 1000
 TIER_CRON_TIME_BUDGET = 15 * 60  # seconds; what is left is picked up by the next run
 RECENT_INTERACTION_DAYS = 90
+# Our assessment of a customer is internal: CRM users only (never portal users).
+CRM_USER = "stp_crm.group_stp_crm_user"
+# The revenue figure also needs invoicing read rights.
+INVOICING_READ = "account.group_account_invoice,account.group_account_readonly"
 
 
 class ResPartner(models.Model):
@@ -34,6 +39,7 @@ class ResPartner(models.Model):
         index=True,
         tracking=True,
         help="The primary relationship with this contact.",
+        groups=CRM_USER,
     )
     stp_tier = fields.Selection(
         TIERS,
@@ -43,40 +49,55 @@ class ResPartner(models.Model):
         help="A/B/C tier from the posted customer invoices minus refunds of the last 12 months "
         "(untaxed, company currency), against the company's thresholds. Contacts take the tier "
         "of their company. Recomputed when invoices are posted and every night.",
+        groups=CRM_USER,
     )
     stp_tier_locked = fields.Boolean(
         string="Tier Locked",
         tracking=True,
         help="Keep the tier set by hand: automatic recomputation leaves it alone.",
+        groups=CRM_USER,
     )
-    stp_tier_date = fields.Date(string="Tier Computed On", readonly=True, copy=False, index="btree_not_null")
+    stp_tier_date = fields.Date(
+        string="Tier Computed On", readonly=True, copy=False, index="btree_not_null", groups=CRM_USER
+    )
     stp_tier_revenue = fields.Monetary(
         string="Revenue (12 Months)",
         compute="_compute_stp_tier_revenue",
         currency_field="stp_company_currency_id",
         help="Posted customer invoices minus refunds of the last 12 months, untaxed, in company currency.",
+        groups=INVOICING_READ,
     )
     stp_company_currency_id = fields.Many2one(
-        "res.currency", compute="_compute_stp_company_currency_id", string="Company Currency"
+        "res.currency",
+        compute="_compute_stp_company_currency_id",
+        string="Company Currency",
+        groups=f"{CRM_USER},{INVOICING_READ}",
     )
     stp_potential = fields.Selection(
         [("high", "High"), ("medium", "Medium"), ("low", "Low")],
         string="Potential",
         index=True,
         tracking=True,
+        groups=CRM_USER,
     )
     stp_prospect_quality = fields.Selection(
         [("good", "Good"), ("normal", "Normal"), ("poor", "Poor")],
         string="Prospect Quality",
         tracking=True,
+        groups=CRM_USER,
     )
-    stp_source_id = fields.Many2one("utm.source", string="Prospect Source", index="btree_not_null", ondelete="set null")
-    stp_business_status = fields.Text(string="Business Status", help="How the customer's business is doing.")
+    stp_source_id = fields.Many2one(
+        "utm.source", string="Prospect Source", index="btree_not_null", ondelete="set null", groups=CRM_USER
+    )
+    stp_business_status = fields.Text(
+        string="Business Status", help="How the customer's business is doing.", groups=CRM_USER
+    )
     stp_development_trend = fields.Selection(
         [("growing", "Growing"), ("stable", "Stable"), ("declining", "Declining")],
         string="Development Trend",
+        groups=CRM_USER,
     )
-    stp_market_position = fields.Text(string="Market Position")
+    stp_market_position = fields.Text(string="Market Position", groups=CRM_USER)
     stp_installed_product_ids = fields.One2many(
         "stp.crm.installed.product",
         "partner_id",
@@ -218,6 +239,8 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        if any(vals.get("stp_tier_locked") for vals in vals_list):
+            self._stp_check_can_set_tier()
         partners = super().create(vals_list)
         contacts = partners.filtered("parent_id")
         if contacts:
@@ -225,6 +248,8 @@ class ResPartner(models.Model):
         return partners
 
     def write(self, vals):
+        if {"stp_tier", "stp_tier_locked"} & vals.keys() and not self.env.context.get("stp_tier_recompute"):
+            self._stp_check_can_set_tier()
         result = super().write(vals)
         if "parent_id" in vals or ("stp_tier_locked" in vals and not vals["stp_tier_locked"]):
             self._stp_update_tiers()
@@ -233,6 +258,13 @@ class ResPartner(models.Model):
             locked_heads = self.filtered(lambda p: p.stp_tier_locked and p.child_ids)
             locked_heads._stp_update_tiers(companies=self.env.company)
         return result
+
+    @api.model
+    def _stp_check_can_set_tier(self):
+        """A tier set or locked by hand overrides the computed one: managers only,
+        whatever the client (the form hides it, RPC must be refused too)."""
+        if not self.env.su and not self.env.user.has_group("stp_crm.group_stp_crm_manager"):
+            raise AccessError(_("Only STP CRM managers can set or lock a customer's tier by hand."))
 
     # ------------------------------------------------------------------
     # Contracts
@@ -351,4 +383,5 @@ class ResPartner(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id("stp_crm.stp_crm_timeline_action")
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
         action["display_name"] = _("Timeline of %(partner)s", partner=self.commercial_partner_id.display_name)
+        action["context"] = {"stp_timeline_of_partner": True}  # one customer: no customer column
         return action

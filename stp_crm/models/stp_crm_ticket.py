@@ -13,6 +13,9 @@ SLA_RISK_SHARE = 0.8  # at risk once 80% of the working hours are used
 SYSTEM_FIELDS = ("number", "date_closed")  # set by the ticket itself, never by its users
 CLOSED_ONLY_FIGURES = ("resolution_hours", "sla_success_rate")  # averaged over closed tickets only
 AUTO_CLOSE_BATCH_SIZE = 200
+# Our own follow-up of a ticket (SLA, warranty reasoning, stock and sales links) is
+# internal: portal customers read the ticket, not these fields.
+INTERNAL = "base.group_user"
 
 
 class StpCrmTicket(models.Model):
@@ -97,12 +100,14 @@ class StpCrmTicket(models.Model):
         tracking=True,
         index=True,
         help="Creation time plus the team's hours for this priority, in the team's working hours.",
+        groups=INTERNAL,
     )
     date_sla_risk = fields.Datetime(
         string="At Risk From",
         compute="_compute_date_deadline",
         store=True,
         help="When 80% of the SLA working hours are used.",
+        groups=INTERNAL,
     )
     date_closed = fields.Datetime(string="Closed On", readonly=True, copy=False, index=True)
     sla_state = fields.Selection(
@@ -112,12 +117,23 @@ class StpCrmTicket(models.Model):
         search="_search_sla_state",
         help="At risk in the last 20% of the working hours before the deadline, breached after it. "
         "Closed tickets keep the state they had when closed.",
+        groups=INTERNAL,
     )
     sla_final_state = fields.Selection(
-        SLA_STATES, string="Final SLA", compute="_compute_close_figures", store=True, copy=False
+        SLA_STATES,
+        string="Final SLA",
+        compute="_compute_close_figures",
+        store=True,
+        copy=False,
+        groups=INTERNAL,
     )
     sla_success = fields.Boolean(
-        string="SLA Met", compute="_compute_close_figures", store=True, copy=False, help="Closed before the deadline."
+        string="SLA Met",
+        compute="_compute_close_figures",
+        store=True,
+        copy=False,
+        help="Closed before the deadline.",
+        groups=INTERNAL,
     )
     sla_success_rate = fields.Float(
         string="SLA Success Rate (%)",
@@ -127,6 +143,7 @@ class StpCrmTicket(models.Model):
         aggregator="avg",
         help="100 for a closed ticket that met its deadline, 0 otherwise: its average is the success rate. "
         "Open tickets do not count in the average.",
+        groups=INTERNAL,
     )
     resolution_hours = fields.Float(
         string="Resolution Time (Hours)",
@@ -135,6 +152,7 @@ class StpCrmTicket(models.Model):
         copy=False,
         aggregator="avg",
         help="Hours from creation to closing (calendar time). Open tickets do not count in the average.",
+        groups=INTERNAL,
     )
     closed_count = fields.Integer(
         string="Closed Tickets",
@@ -142,6 +160,7 @@ class StpCrmTicket(models.Model):
         store=True,
         copy=False,
         help="1 for a closed ticket: summed, the number of tickets the averages are taken over.",
+        groups=INTERNAL,
     )
     # Warranty
     product_id = fields.Many2one("product.product", string="Product", index="btree_not_null", check_company=True)
@@ -161,6 +180,7 @@ class StpCrmTicket(models.Model):
         readonly=False,
         check_company=True,
         index="btree_not_null",
+        groups=INTERNAL,
     )
     sale_order_id = fields.Many2one(
         "sale.order",
@@ -170,6 +190,7 @@ class StpCrmTicket(models.Model):
         readonly=False,
         index="btree_not_null",
         check_company=True,
+        groups=INTERNAL,
     )
     warranty_end_date = fields.Date(
         related="installed_product_id.warranty_end_date", string="Warranty End Date", store=True
@@ -182,13 +203,18 @@ class StpCrmTicket(models.Model):
         index=True,
         help="Judged on the day the ticket was opened.",
     )
-    warranty_reason = fields.Char(string="Warranty Reason", compute="_compute_warranty", store=True)
+    warranty_reason = fields.Char(string="Warranty Reason", compute="_compute_warranty", store=True, groups=INTERNAL)
     # Inventory and sales
-    picking_ids = fields.One2many("stock.picking", "stp_ticket_id", string="Transfers")
-    return_count = fields.Integer(compute="_compute_picking_counts", string="Returns")
-    replacement_count = fields.Integer(compute="_compute_picking_counts", string="Replacements")
+    picking_ids = fields.One2many("stock.picking", "stp_ticket_id", string="Transfers", groups=INTERNAL)
+    return_count = fields.Integer(compute="_compute_picking_counts", string="Returns", groups=INTERNAL)
+    replacement_count = fields.Integer(compute="_compute_picking_counts", string="Replacements", groups=INTERNAL)
     repair_order_id = fields.Many2one(
-        "sale.order", string="Repair Quotation", readonly=True, copy=False, check_company=True
+        "sale.order",
+        string="Repair Quotation",
+        readonly=True,
+        copy=False,
+        check_company=True,
+        groups=INTERNAL,
     )
 
     _sql_constraints = [

@@ -11,11 +11,19 @@ class StpCrmTimeline(models.Model):
     SQL selecting exactly these columns, in this order: ``id`` (bigint), ``partner_id``
     (commercial partner), ``date`` (timestamp), ``event_type``, ``name``, ``amount``,
     ``currency_id``, ``user_id``, ``company_id``, ``res_model`` (varchar), ``res_id``;
-    and append it in an override of ``_timeline_queries()``.
+    add it under its source model's name in an override of ``_timeline_queries()``,
+    and list the columns it reads in ``_depends``.
 
     Row ids are ``source_record_id * 16 + source number`` so they stay unique and
     stable. Numbers used: 1 sale order, 2 purchase order, 3 delivery, 4 invoice,
-    5 interaction, 6 work plan; a new source takes a free number from 7 to 15.
+    5 interaction, 6 work plan, 7 contract, 8 ticket; a new source takes a free
+    number from 9 to 15.
+
+    A row is visible only when the user may read its source record: for users the
+    table is each source's rows whose ``res_id`` is among the records
+    ``env[res_model]._search([])`` returns for them, i.e. under that model's access
+    rights and record rules (``_table_query``); a model the user may not read at all
+    contributes no row. Every search, count, read and read_group goes through it.
     """
 
     _name = "stp.crm.timeline"
@@ -23,6 +31,69 @@ class StpCrmTimeline(models.Model):
     _auto = False
     _order = "date desc, id desc"
     _rec_name = "name"
+    # What the SQL reads: pending writes to these fields are flushed before any search.
+    _depends = {
+        "sale.order": [
+            "name",
+            "state",
+            "date_order",
+            "amount_total",
+            "currency_id",
+            "user_id",
+            "company_id",
+            "partner_id",
+        ],
+        "purchase.order": [
+            "name",
+            "state",
+            "date_order",
+            "date_approve",
+            "amount_total",
+            "currency_id",
+            "user_id",
+            "company_id",
+            "partner_id",
+        ],
+        "stock.picking": ["name", "state", "date_done", "picking_type_id", "user_id", "company_id", "partner_id"],
+        "stock.picking.type": ["code"],
+        "account.move": [
+            "name",
+            "state",
+            "move_type",
+            "invoice_date",
+            "amount_total_signed",
+            "invoice_user_id",
+            "company_id",
+            "commercial_partner_id",
+        ],
+        "stp.crm.interaction": ["summary", "date", "user_id", "company_id", "partner_id"],
+        "stp.crm.work.plan": [
+            "name",
+            "date_done",
+            "date_deadline",
+            "date_start",
+            "user_id",
+            "company_id",
+            "partner_id",
+            "lead_id",
+        ],
+        "stp.crm.contract": [
+            "number",
+            "name",
+            "state",
+            "date_signed",
+            "date_start",
+            "amount_total",
+            "currency_id",
+            "user_id",
+            "company_id",
+            "commercial_partner_id",
+        ],
+        "stp.crm.ticket": ["number", "name", "create_date", "user_id", "company_id", "commercial_partner_id"],
+        "crm.lead": ["partner_id"],
+        "res.partner": ["commercial_partner_id"],
+        "res.company": ["currency_id"],
+    }
 
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     date = fields.Datetime(string="Date", readonly=True)
@@ -34,6 +105,8 @@ class StpCrmTimeline(models.Model):
             ("delivery", "Delivery"),
             ("invoice", "Invoice"),
             ("work_plan", "Work Plan"),
+            ("contract", "Contract"),
+            ("ticket", "Service Ticket"),
         ],
         string="Event Type",
         readonly=True,
@@ -47,15 +120,17 @@ class StpCrmTimeline(models.Model):
     res_id = fields.Integer(string="Source Record", readonly=True)
 
     def _timeline_queries(self):
-        """The SQL of every source; overrides append theirs."""
-        return [
-            self._timeline_query_sale_order(),
-            self._timeline_query_purchase_order(),
-            self._timeline_query_delivery(),
-            self._timeline_query_invoice(),
-            self._timeline_query_interaction(),
-            self._timeline_query_work_plan(),
-        ]
+        """{source model: the SQL of its rows}; overrides add theirs."""
+        return {
+            "sale.order": self._timeline_query_sale_order(),
+            "purchase.order": self._timeline_query_purchase_order(),
+            "stock.picking": self._timeline_query_delivery(),
+            "account.move": self._timeline_query_invoice(),
+            "stp.crm.interaction": self._timeline_query_interaction(),
+            "stp.crm.work.plan": self._timeline_query_work_plan(),
+            "stp.crm.contract": self._timeline_query_contract(),
+            "stp.crm.ticket": self._timeline_query_ticket(),
+        }
 
     def _timeline_query_sale_order(self):
         return SQL("""
@@ -126,15 +201,63 @@ class StpCrmTimeline(models.Model):
              WHERE wp.partner_id IS NOT NULL OR l.partner_id IS NOT NULL
         """)
 
+    def _timeline_query_contract(self):
+        """Contracts once confirmed, on their signing date (else their start)."""
+        return SQL("""
+            SELECT c.id::bigint * 16 + 7 AS id, c.commercial_partner_id AS partner_id,
+                   COALESCE(c.date_signed, c.date_start)::timestamp AS date, 'contract' AS event_type,
+                   CONCAT_WS(' - ', c.number, c.name) AS name,
+                   c.amount_total AS amount, c.currency_id AS currency_id, c.user_id AS user_id,
+                   c.company_id AS company_id, 'stp.crm.contract'::varchar AS res_model, c.id AS res_id
+              FROM stp_crm_contract c
+             WHERE c.state != 'draft' AND c.commercial_partner_id IS NOT NULL
+        """)
+
+    def _timeline_query_ticket(self):
+        """Service tickets, when they were opened."""
+        return SQL("""
+            SELECT t.id::bigint * 16 + 8 AS id, t.commercial_partner_id AS partner_id,
+                   t.create_date AS date, 'ticket' AS event_type, CONCAT_WS(' - ', t.number, t.name) AS name,
+                   NULL::numeric AS amount, NULL::integer AS currency_id, t.user_id AS user_id,
+                   t.company_id AS company_id, 'stp.crm.ticket'::varchar AS res_model, t.id AS res_id
+              FROM stp_crm_ticket t
+             WHERE t.commercial_partner_id IS NOT NULL
+        """)
+
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
             SQL(
                 "CREATE OR REPLACE VIEW %s AS (%s)",
                 SQL.identifier(self._table),
-                SQL(" UNION ALL ").join(self._timeline_queries()),
+                SQL(" UNION ALL ").join(self._timeline_queries().values()),
             )
         )
+
+    @property
+    def _table_query(self):
+        # Record rules on a view cannot reach its sources' rules: for users, the
+        # table is the union of the sources restricted to what they may read, so
+        # search, count, read and read_group all see the same rows. The superuser
+        # reads the SQL view itself.
+        if self.env.su:
+            return None
+        return self._timeline_readable_query()
+
+    def _timeline_readable_query(self):
+        """Each source's rows whose ``res_id`` is among the records its model's
+        ``_search([])`` returns (that model's access rights and record rules); a
+        model the user may not read at all gives no row."""
+        branches = []
+        for model_name, sql in self._timeline_queries().items():
+            source = self.env[model_name].with_context(active_test=False)
+            if not source.has_access("read"):
+                continue
+            readable = source._search([]).subselect()
+            branches.append(SQL("SELECT * FROM (%s) AS source WHERE source.res_id IN %s", sql, readable))
+        if not branches:
+            return SQL("SELECT * FROM %s WHERE FALSE", SQL.identifier(self._table))
+        return SQL(" UNION ALL ").join(branches)
 
     def action_open_source(self):
         self.ensure_one()

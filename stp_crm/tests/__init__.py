@@ -24,3 +24,6 @@ from . import test_contract_rules
 from . import test_interaction_logging
 from . import test_ticket_rules
 from . import test_rules_xmlrpc
+from . import test_partner_access
+from . import test_ticket_visibility
+from . import test_visibility_xmlrpc

@@ -71,6 +71,8 @@ class StpCrmAccountCommon(AccountTestInvoicingCommon, StpCrmUsersMixin):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # The accounting test user also runs STP CRM (its customer fields are for CRM users).
+        cls.env.user.groups_id += cls.env.ref("stp_crm.group_stp_crm_manager")
         cls._setup_stp_users()
         cls.company = cls.company_data["company"]
         cls.company.write({"stp_tier_a_threshold": 10_000.0, "stp_tier_b_threshold": 2_000.0})

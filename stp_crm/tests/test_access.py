@@ -39,8 +39,11 @@ class TestAccess(TransactionCase, StpCrmUsersMixin):
     def test_employee_without_group_has_no_access(self):
         with self.assertRaises(AccessError):
             self.env["stp.crm.installed.product"].search([])
-        # The partner form still works for them: the installed-base fields are hidden.
-        self.assertEqual(self.customer.with_env(self.env).stp_classification, False)
+        # They still read the partner, but not our assessment of it (CRM users only).
+        customer = self.customer.with_env(self.env)
+        self.assertEqual(customer.name, "Công ty Quyền Truy Cập")
+        with self.assertRaises(AccessError):
+            customer.read(["stp_classification"])
 
     @users("stp_user", "stp_manager")
     def test_other_company_records_stay_invisible(self):

@@ -2,7 +2,8 @@ from datetime import datetime
 
 from freezegun import freeze_time
 
-from odoo.exceptions import AccessError
+from odoo import Command
+from odoo.exceptions import AccessError, MissingError
 from odoo.tests import tagged
 
 from .common import StpCrmAccountCommon
@@ -122,7 +123,11 @@ class TestTimeline(StpCrmAccountCommon):
         rows = self._rows(timeline)
         self.assertIn(self.interaction.id, rows.filtered(lambda row: row.event_type == "interaction").mapped("res_id"))
         self.assertNotIn(hidden.id, rows.mapped("res_id"))
-        self.assertEqual(len(self._rows(self.Timeline.with_user(self.stp_manager))), 5)
+        manager_rows = self._rows(self.Timeline.with_user(self.stp_manager))
+        self.assertIn(hidden.id, manager_rows.filtered(lambda row: row.event_type == "interaction").mapped("res_id"))
+        # A CRM manager with Sales "own documents" rights does not see a colleague's order.
+        self.assertEqual(len(manager_rows), 4)
+        self.assertNotIn("sale_order", manager_rows.mapped("event_type"))
         with self.assertRaises(AccessError):
             rows[:1].write({"name": "Sửa"})
         with self.assertRaises(AccessError):
@@ -135,3 +140,166 @@ class TestTimeline(StpCrmAccountCommon):
         )
         rows = self._rows(self.Timeline.with_user(self.stp_manager))
         self.assertNotIn("Ở công ty khác", rows.mapped("name"))
+
+
+@tagged("post_install", "-at_install")
+class TestTimelineVisibility(StpCrmAccountCommon):
+    """A row is visible only when its source record is: each source model's own
+    access rights and record rules decide, for searching, counting and summing."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.user.groups_id += cls.env.ref("stp_crm.group_stp_crm_manager") + cls.env.ref(
+            "purchase.group_purchase_user"
+        )
+        cls.product = cls.env["product.product"].create({"name": "Máy nén khí", "list_price": 1000.0})
+        cls.own_order = cls._confirmed_order(cls.sales_own, 1000.0)
+        cls.colleague_order = cls._confirmed_order(cls.stp_user, 3000.0)
+        cls.invoice = cls._invoice(cls.customer, 5000.0, invoice_date="2026-03-05")
+        purchase = cls.env["purchase.order"].create(
+            {
+                "partner_id": cls.customer.id,
+                "order_line": [Command.create({"product_id": cls.product.id, "product_qty": 1, "price_unit": 700})],
+            }
+        )
+        purchase.button_confirm()
+        cls.purchase = purchase
+        cls.own_interaction = cls._interaction(cls.crm_only, "Gọi điện của CRM")
+        cls.colleague_interaction = cls._interaction(cls.stp_user, "Gọi điện của đồng nghiệp")
+        cls.own_contract = cls._running_contract(cls.crm_only)
+        cls.colleague_contract = cls._running_contract(cls.stp_user)
+        cls.unrouted_ticket = cls.env["stp.crm.ticket"].create({"name": "Máy kêu to", "partner_id": cls.customer.id})
+        team = cls.env["stp.crm.ticket.team"].create(
+            {"name": "Đội khác", "member_ids": [Command.set(cls.stp_user.ids)]}
+        )
+        cls.other_team_ticket = cls.env["stp.crm.ticket"].create(
+            {"name": "Máy rò dầu", "partner_id": cls.customer.id, "team_id": team.id, "user_id": cls.stp_user.id}
+        )
+        cls.Timeline = cls.env["stp.crm.timeline"]
+
+    @classmethod
+    def _confirmed_order(cls, salesperson, price):
+        order = cls.env["sale.order"].create(
+            {
+                "partner_id": cls.customer.id,
+                "user_id": salesperson.id,
+                "order_line": [Command.create({"product_id": cls.product.id, "price_unit": price, "tax_id": False})],
+            }
+        )
+        order.action_confirm()
+        return order
+
+    @classmethod
+    def _interaction(cls, user, summary):
+        return cls.env["stp.crm.interaction"].create(
+            {"partner_id": cls.customer.id, "summary": summary, "user_id": user.id}
+        )
+
+    @classmethod
+    def _running_contract(cls, user):
+        contract = cls.env["stp.crm.contract"].create(
+            {
+                "name": f"Hợp đồng bảo trì ({user.name})",
+                "partner_id": cls.customer.id,
+                "user_id": user.id,
+                "date_start": "2026-01-01",
+                "line_ids": [Command.create({"product_id": cls.product.id, "quantity": 1, "price_unit": 2000.0})],
+            }
+        )
+        contract.action_confirm()
+        return contract
+
+    def _sources(self, user):
+        rows = self.Timeline.with_user(user).search([("partner_id", "=", self.customer.id)])
+        return {(row.res_model, row.res_id) for row in rows}
+
+    def test_contracts_and_tickets_are_sources(self):
+        rows = self.Timeline.search(
+            [("partner_id", "=", self.customer.id), ("event_type", "in", ("contract", "ticket"))]
+        )
+        by_source = {(row.res_model, row.res_id): row for row in rows}
+        contract_row = by_source[("stp.crm.contract", self.own_contract.id)]
+        self.assertEqual(contract_row.id, self.own_contract.id * 16 + 7)
+        self.assertEqual(contract_row.name, self.own_contract.display_name)
+        self.assertEqual(
+            (contract_row.amount, contract_row.currency_id),
+            (self.own_contract.amount_total, self.own_contract.currency_id),
+        )
+        self.assertEqual(contract_row.date, datetime(2026, 1, 1))
+        ticket_row = by_source[("stp.crm.ticket", self.unrouted_ticket.id)]
+        self.assertEqual(ticket_row.id, self.unrouted_ticket.id * 16 + 8)
+        self.assertEqual(ticket_row.name, self.unrouted_ticket.display_name)
+        self.assertEqual(ticket_row.date, self.unrouted_ticket.create_date)
+        self.assertEqual(len(rows), 4)
+        draft = self.env["stp.crm.contract"].create({"name": "Nháp", "partner_id": self.customer.id})
+        self.assertFalse(self.Timeline.search([("res_model", "=", "stp.crm.contract"), ("res_id", "=", draft.id)]))
+
+    def test_crm_only_user_sees_no_orders_purchases_or_invoices(self):
+        self.assertFalse(self.env["sale.order"].with_user(self.crm_only).has_access("read"))
+        self.assertEqual(
+            self._sources(self.crm_only),
+            {
+                ("stp.crm.interaction", self.own_interaction.id),
+                ("stp.crm.contract", self.own_contract.id),
+                ("stp.crm.ticket", self.unrouted_ticket.id),
+            },
+        )
+
+    def test_sales_own_documents_user_sees_own_orders_only(self):
+        sources = self._sources(self.sales_own)
+        self.assertIn(("sale.order", self.own_order.id), sources)
+        self.assertNotIn(("sale.order", self.colleague_order.id), sources)
+        self.assertFalse({model for model, _id in sources} & {"purchase.order", "account.move"})
+        self.assertNotIn(("stp.crm.interaction", self.colleague_interaction.id), sources)
+        self.assertNotIn(("stp.crm.contract", self.colleague_contract.id), sources)
+        self.assertNotIn(("stp.crm.ticket", self.other_team_ticket.id), sources)
+
+    def test_every_visible_row_is_readable_at_its_source(self):
+        for user in (self.crm_only, self.sales_own, self.stp_user, self.stp_manager):
+            for model, res_id in self._sources(user):
+                self.assertTrue(self.env[model].with_user(user).browse(res_id).has_access("read"), (user.login, model))
+        self.assertEqual(len(self._sources(self.env.user)), 10, "the administrator sees every source")
+
+    def test_counting_grouping_and_sums_respect_the_sources(self):
+        timeline = self.Timeline.with_user(self.sales_own)
+        domain = [("partner_id", "=", self.customer.id), ("event_type", "=", "sale_order")]
+        self.assertEqual(timeline.search_count(domain), 1)
+        [(total,)] = timeline._read_group(domain, aggregates=["amount:sum"])
+        self.assertEqual(total, self.own_order.amount_total)
+        groups = timeline.read_group([("partner_id", "=", self.customer.id)], ["amount:sum"], ["event_type"])
+        counts = {group["event_type"]: group["event_type_count"] for group in groups}
+        self.assertNotIn("invoice", counts)
+        self.assertNotIn("purchase_order", counts)
+        self.assertEqual(counts["sale_order"], 1)
+        everything = self.Timeline._read_group(domain, aggregates=["amount:sum"])  # the test administrator
+        self.assertEqual(everything, [(self.own_order.amount_total + self.colleague_order.amount_total,)])
+
+    def test_hidden_row_cannot_be_read_by_id(self):
+        """For the user, a row of a source they may not read does not exist."""
+        row_id = self.colleague_order.id * 16 + 1
+        self.assertTrue(self.Timeline.browse(row_id).exists())
+        hidden = self.Timeline.with_user(self.sales_own).browse(row_id)
+        self.assertFalse(hidden.exists())
+        self.assertEqual(hidden.read(["name", "amount"]), [])
+        with self.assertRaises(MissingError):
+            hidden.action_open_source()
+
+    def test_portal_user_has_no_timeline(self):
+        with self.assertRaises(AccessError):
+            self.Timeline.with_user(self.portal_user).search([])
+
+    def test_pending_writes_are_flushed_before_reading(self):
+        self.own_interaction.summary = "Đổi nội dung, chưa ghi xuống"
+        self.unrouted_ticket.name = "Đổi tiêu đề"
+        rows = self.Timeline.search([("name", "ilike", "Đổi")])
+        self.assertEqual(
+            set(rows.mapped("res_id")), {self.own_interaction.id, self.unrouted_ticket.id}, "written before the search"
+        )
+
+    def test_partner_button_hides_the_customer_column(self):
+        action = self.customer.action_stp_open_timeline()
+        self.assertTrue(action["context"]["stp_timeline_of_partner"])
+        arch = self.Timeline.get_view(self.env.ref("stp_crm.stp_crm_timeline_view_list").id)["arch"]
+        self.assertIn('name="partner_id"', arch)
+        self.assertIn('optional="show"', arch.split('name="partner_id"')[1].split("/>")[0])
