@@ -60,6 +60,7 @@
     "assets": {
         "web.assets_tests": [
             "stp_crm/static/tests/tours/*.js",
+            "stp_crm/static/tests/clickbot_phone.js",
         ],
     },
 }
