@@ -4,6 +4,12 @@ CLICKBOT = "odoo.loader.modules.get('@web/webclient/clickbot/clickbot_loader').s
 PHONE_CLICKBOT_MODULE = "@stp_crm/../tests/clickbot_phone"
 
 
+def stp_root_menus(env):
+    """The root menus stp_crm declares: a later feature's app is walked too."""
+    menu_ids = env["ir.model.data"].search([("module", "=", "stp_crm"), ("model", "=", "ir.ui.menu")]).mapped("res_id")
+    return env["ir.ui.menu"].browse(menu_ids).filtered(lambda menu: not menu.parent_id)
+
+
 class StpCrmClickbotCase(HttpCase):
     """Odoo's own clickbot (what the ``click_all`` tests run on every app) on every
     root menu STP CRM owns: it opens each menu, switches to each view and clicks
@@ -27,22 +33,12 @@ class StpCrmClickbotCase(HttpCase):
         cls.admin = cls.env.ref("base.user_admin")
         cls.admin.tour_enabled = False
 
-    def _stp_root_menus(self, user):
-        """The root menus stp_crm declares that ``user`` sees: a later feature's app is walked too."""
-        menu_ids = (
-            self.env["ir.model.data"]
-            .search([("module", "=", "stp_crm"), ("model", "=", "ir.ui.menu")])
-            .mapped("res_id")
-        )
-        roots = self.env["ir.ui.menu"].browse(menu_ids).filtered(lambda menu: not menu.parent_id)
-        visible = self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
-        return roots.filtered(lambda menu: menu.id in visible)
-
     def _clickbot_code(self, xmlid):
         return CLICKBOT % xmlid
 
     def _click_everywhere(self, user, ready="odoo.isReady === true"):
-        roots = self._stp_root_menus(user)
+        visible = self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
+        roots = stp_root_menus(self.env).filtered(lambda menu: menu.id in visible)
         self.assertTrue(roots, "the user sees no STP CRM app")
         for xmlid in roots.get_external_id().values():
             with self.subTest(app=xmlid):

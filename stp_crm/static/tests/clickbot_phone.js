@@ -4,9 +4,9 @@
  * open. None of them exists at phone size, where it stops at its first step ("No
  * element apps menu toggle button"). This walks the same screens the way a phone
  * user does: the app and each of its menus from the burger menu, each view from
- * the view switcher dropdown and, in each view, each filter and each group-by on
- * its own from the search bar toggled open. It fails on the first error dialog
- * and ends with the clickbot's success signal.
+ * the view switcher dropdown, and each filter (in the menu's first view) and each
+ * group-by (in every view) on its own, from the search bar toggled open. It fails
+ * on the first error dialog and ends with the clickbot's success signal.
  */
 import { App } from "@odoo/owl";
 import { browser } from "@web/core/browser/browser";
