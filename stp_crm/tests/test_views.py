@@ -69,3 +69,15 @@ class TestViews(TransactionCase):
                     for extra in ([], [("id", "=", 0)]):
                         with self.subTest(user=user.login, action=action.xml_id, group_by=label, empty=bool(extra)):
                             model.web_read_group(domain + extra, ["__count"], group_by)
+
+    def test_timeline_cards_on_phones(self):
+        """At phone size the web client opens an action on its mobile_view_mode: the timeline's cards."""
+        action = self.env.ref("stp_crm.stp_crm_timeline_action")
+        self.assertEqual(action.mobile_view_mode, "kanban")
+        self.assertIn("kanban", action.view_mode.split(","))
+        kanban = etree.fromstring(self.env["stp.crm.timeline"].get_view(view_type="kanban")["arch"])
+        self.assertEqual(kanban.get("default_order"), "date desc, id desc")
+        self.assertEqual(
+            set(kanban.xpath("//templates//field/@name")),
+            {"date", "event_type", "name", "partner_id", "amount", "user_id"},
+        )
