@@ -24,12 +24,18 @@ class TestViews(TransactionCase):
         )
 
     def _stp_views(self, view_type):
+        """The views stp_crm declares or extends, each as the primary view it ends up in."""
         view_ids = (
             self.env["ir.model.data"]
             .search([("module", "=", "stp_crm"), ("model", "=", "ir.ui.view")])
             .mapped("res_id")
         )
-        return self.env["ir.ui.view"].browse(view_ids).filtered(lambda v: v.type == view_type and v.mode == "primary")
+        primaries = self.env["ir.ui.view"]
+        for view in self.env["ir.ui.view"].browse(view_ids).filtered(lambda v: v.type == view_type):
+            while view.mode != "primary":
+                view = view.inherit_id
+            primaries |= view
+        return primaries
 
     def _stp_window_actions(self):
         """The window actions of every menu under a root menu stp_crm declares."""
