@@ -62,6 +62,7 @@
     "assets": {
         "web.assets_tests": [
             "stp_crm/static/tests/tours/*.js",
+            "stp_crm/static/tests/clickbot_phone.js",
         ],
     },
 }

@@ -27,3 +27,5 @@ from . import test_rules_xmlrpc
 from . import test_partner_access
 from . import test_ticket_visibility
 from . import test_visibility_xmlrpc
+from . import test_clickbot
+from . import test_views
