@@ -208,11 +208,15 @@ class StpCrmContract(models.Model):
         return ["!", *expression.normalize_domain(domain)]
 
     def _compute_document_counts(self):
+        """Counts of the documents the user may read: a CRM user without Sales, Purchase,
+        Inventory or Invoicing rights sees no button instead of an access error."""
+        can_read_pickings = self.env["stock.picking"].has_access("read")
+        can_read_invoices = self.env["account.move"].has_access("read")
         for contract in self:
-            orders = contract._stp_orders()
+            orders = contract._stp_readable_orders()
             contract.order_count = len(orders)
-            contract.picking_count = len(orders.picking_ids)
-            contract.invoice_count = len(orders.invoice_ids)
+            contract.picking_count = len(orders.picking_ids) if can_read_pickings else 0
+            contract.invoice_count = len(orders.invoice_ids) if can_read_invoices else 0
 
     @api.depends("line_ids.qty_ordered", "line_ids.qty_delivered", "line_ids.qty_invoiced", "line_ids.price_total")
     def _compute_order_amounts(self):
@@ -398,6 +402,13 @@ class StpCrmContract(models.Model):
         """The linked orders of the contract's type (sale or purchase)."""
         self.ensure_one()
         return self[ORDER_FLOWS[self.contract_type].orders_field]
+
+    def _stp_readable_orders(self):
+        """The linked orders, or none for a user who may not read orders of that type."""
+        self.ensure_one()
+        if not self.env[ORDER_FLOWS[self.contract_type].order_model].has_access("read"):
+            return self.env[ORDER_FLOWS[self.contract_type].order_model]
+        return self._stp_orders()
 
     def _stp_line_for_product(self, product):
         """The contract line an order line of ``product`` counts against."""

@@ -48,6 +48,18 @@ class TestContractRules(StpCrmContractCommon):
         contract.action_set_draft()
         self.assertEqual(contract.state, "draft")
 
+    def test_crm_only_user_opens_a_contract_with_orders(self):
+        contract = self._my_contract()
+        contract.action_confirm()
+        self.env["stp.crm.contract"].browse(contract.id).action_create_quotation()  # by a salesman
+        contract.invalidate_recordset()
+        # no Sales, Inventory or Invoicing rights: the form opens, the buttons of those documents stay hidden
+        form_fields = contract.get_views([(False, "form")])["models"]["stp.crm.contract"]["fields"]
+        values = contract.read(list(form_fields))[0]
+        self.assertEqual((values["order_count"], values["picking_count"], values["invoice_count"]), (0, 0, 0))
+        self.assertEqual(values["amount_ordered"], values["amount_total"], "the contract's own figures stay visible")
+        self.assertEqual(self.env["stp.crm.contract"].browse(contract.id).order_count, 1, "a salesman sees the order")
+
     def test_created_as_draft_or_confirmed_at_once(self):
         count = self.env["stp.crm.contract"].search_count([])
         with self.assertRefused(UserError, "created as a draft"):
