@@ -6,8 +6,9 @@ run:  ## set up, create/upgrade the demo database and serve http://localhost:806
 test:  ## run the whole suite on a throwaway database
 	bash scripts/test.sh
 
-lint:  ## ruff + pylint-odoo, as pre-commit runs them
+lint:  ## ruff + pylint-odoo, as pre-commit runs them, then Odoo's own lint (test_lint checkers)
 	pre-commit run --all-files
+	bash scripts/odoo_lint.sh
 
 bench:  ## tier recompute benchmark against native Odoo (not part of the tests)
 	bash scripts/bench.sh

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # `make test`: the whole suite on a throwaway database, browser tours included.
-# Fails when a test fails, errors, or is skipped (Odoo skips tours without Chrome).
+# Fails when Odoo's own lint finds something, or a test fails, errors, or is skipped
+# (Odoo skips tours without Chrome).
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 apt_install chromium wkhtmltopdf fonts-dejavu-core
 setup_all
+bash "$PROJECT_DIR/scripts/odoo_lint.sh"
 
 DB="${STP_CRM_TEST_DB:-stp_crm_test_$$}"
 cleanup() { [ -n "${KEEP_TEST_DB:-}" ] || dropdb --if-exists "$DB" >/dev/null 2>&1 || true; }

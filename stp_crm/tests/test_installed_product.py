@@ -2,6 +2,7 @@ from odoo.exceptions import ValidationError
 from odoo.tests import Form, TransactionCase, tagged
 
 
+@tagged("post_install", "-at_install")
 class InstalledBaseCommon(TransactionCase):
     @classmethod
     def setUpClass(cls):
