@@ -15,3 +15,7 @@ bench:  ## tier recompute benchmark against native Odoo (not part of the tests)
 
 pot:  ## export stp_crm/i18n/stp_crm.pot from a database with stp_crm installed (DB=...)
 	bash scripts/pot.sh $(DB)
+
+.PHONY: check-run screenshots
+check-run:  ## with `make run` serving (same STP_CRM_* variables): assert over XML-RPC it is a Vietnamese company in VND
+	python3 scripts/check_run.py

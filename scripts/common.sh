@@ -147,3 +147,21 @@ odoo_cmd() {
     # shellcheck disable=SC2046
     "$PYTHON" -m odoo --addons-path="$ADDONS_PATH" --data-dir="$ODOO_DATA_DIR" $(odoo_db_args) "$@"
 }
+
+# Creates database $1 as Odoo's database manager does: language $2 loaded and given to
+# admin (password admin), company country $3 (with its currency and chart of accounts),
+# demo data. Odoo logs a failed initialisation and goes on: check_run.py asserts the result.
+create_database() {
+    # shellcheck disable=SC2046
+    "$PYTHON" - "$@" --addons-path="$ADDONS_PATH" --data-dir="$ODOO_DATA_DIR" $(odoo_db_args) <<'PY'
+import sys
+
+import odoo
+from odoo.service import db
+
+name, lang, country = sys.argv[1:4]
+odoo.tools.config.parse_config(sys.argv[4:])
+db.exp_create_database(name, True, lang, "admin", "admin", country or None)
+PY
+}
+
