@@ -15,6 +15,7 @@ from . import (
     test_performance,
     test_translations,
     test_ui,
+    test_vietnamese_company,
     test_xmlrpc,
 )
 from . import test_work_plan
