@@ -19,3 +19,6 @@ pot:  ## export stp_crm/i18n/stp_crm.pot from a database with stp_crm installed 
 .PHONY: check-run screenshots
 check-run:  ## with `make run` serving (same STP_CRM_* variables): assert over XML-RPC it is a Vietnamese company in VND
 	python3 scripts/check_run.py
+
+screenshots:  ## screenshots of the main screens of the demo database into stp_crm/static/description/
+	bash scripts/screenshots.sh
