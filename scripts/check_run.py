@@ -35,7 +35,9 @@ def main():
     )
     modules = dict(
         (module["name"], module["state"])
-        for module in call("ir.module.module", "search_read", [("name", "in", ["l10n_vn", "stp_crm"])], ["state"])
+        for module in call(
+            "ir.module.module", "search_read", [("name", "in", ["l10n_vn", "stp_crm"])], ["name", "state"]
+        )
     )
     failures = []
 

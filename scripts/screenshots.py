@@ -26,14 +26,18 @@ OUT = pathlib.Path(__file__).resolve().parent.parent / "stp_crm" / "static" / "d
 DEVTOOLS_PORT = int(os.environ.get("STP_CRM_DEVTOOLS_PORT", "9333"))
 WIDTH, HEIGHT = 1440, 900
 
-# file name -> (action, demo record shown in its form or None for the action's first view)
+# file name -> (action, demo record shown in its form or None for the action's view, element to click first)
 SHOTS = {
-    "customers.png": ("stp_crm.stp_crm_customer_action", None),
-    "customer_profile.png": ("stp_crm.stp_crm_customer_action", "stp_crm.partner_demo_hoa_phat"),
-    "work_plan_board.png": ("stp_crm.stp_crm_work_plan_action", None),
-    "contract.png": ("stp_crm.stp_crm_contract_action", "stp_crm.contract_demo_hoa_phat"),
-    "tickets.png": ("stp_crm.stp_crm_ticket_action", None),
-    "timeline.png": ("stp_crm.stp_crm_timeline_action", None),
+    "customers.png": ("stp_crm.stp_crm_customer_action", None, None),
+    "customer_profile.png": (
+        "stp_crm.stp_crm_customer_action",
+        "stp_crm.partner_demo_hoa_phat",
+        ".o_notebook a[name='stp_crm']",
+    ),
+    "work_plan_board.png": ("stp_crm.stp_crm_work_plan_action", None, None),
+    "contract.png": ("stp_crm.stp_crm_contract_action", "stp_crm.contract_demo_hoa_phat", None),
+    "tickets.png": ("stp_crm.stp_crm_ticket_action", None, None),
+    "timeline.png": ("stp_crm.stp_crm_timeline_action", None, None),
 }
 
 
@@ -105,7 +109,7 @@ def wait_until_shown(page, timeout=60):
 
 def main():
     chromium = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-    ids = record_ids([xmlid for _action, xmlid in SHOTS.values() if xmlid])
+    ids = record_ids([xmlid for _action, xmlid, _click in SHOTS.values() if xmlid])
     with tempfile.TemporaryDirectory() as profile:
         browser = subprocess.Popen(
             [chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
@@ -127,10 +131,15 @@ def main():
             )
             page.call("Network.enable")
             page.call("Network.setCookie", name="session_id", value=session_id(), url=URL)
-            for filename, (action, xmlid) in SHOTS.items():
+            for filename, (action, xmlid, click) in SHOTS.items():
                 path = f"/odoo/action-{action}" + (f"/{ids[xmlid]}" if xmlid else "")
                 page.call("Page.navigate", url=URL + path)
                 wait_until_shown(page)
+                if click:
+                    page.evaluate(f"document.querySelector({json.dumps(click)}).click()")
+                    time.sleep(1)
+                # Toasts (e.g. "this page is outdated" after a server restart) would hide the screen.
+                page.evaluate("document.querySelectorAll('.o_notification_manager').forEach(e => e.remove())")
                 png = base64.b64decode(page.call("Page.captureScreenshot", format="png")["data"])
                 (OUT / filename).write_bytes(png)
                 print(f"{OUT / filename} ({len(png) // 1024} KiB) <- {path}")
