@@ -7,8 +7,8 @@ PROJECT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE_DIR="$PROJECT_DIR/.cache"
 ODOO_DATA_DIR="${ODOO_DATA_DIR:-$PROJECT_DIR/.odoo-data}"
 ODOO_TARBALL_URL="${ODOO_TARBALL_URL:-https://nightly.odoo.com/18.0/nightly/src/odoo_18.0.latest.tar.gz}"
-# Tools the scripts run besides Odoo: tours, tests, Odoo's lint (its checkers need pylint 3), the wheel.
-PYTHON_PACKAGES=(websocket-client phonenumbers pytest-odoo "setuptools<81" "pylint<4" setuptools-odoo)
+# Tools the scripts run besides Odoo: tours, tests, Odoo's lint (its checkers need pylint 3), the wheel (whool).
+PYTHON_PACKAGES=(websocket-client phonenumbers pytest-odoo "setuptools<81" "pylint<4" whool)
 
 log() { printf '\033[1;34m[stp_crm]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31m[stp_crm] %s\033[0m\n' "$*" >&2; exit 1; }
@@ -86,7 +86,7 @@ find_python() {
 
 # The tools of PYTHON_PACKAGES, added to the chosen Python when one is missing.
 ensure_python_tools() {
-    (cd / && "$PYTHON" -c 'import websocket, phonenumbers, pytest_odoo, pylint, setuptools_odoo' 2>/dev/null) && return
+    (cd / && "$PYTHON" -c 'import websocket, phonenumbers, pytest_odoo, pylint, whool' 2>/dev/null) && return
     log "installing ${PYTHON_PACKAGES[*]}"
     "$PYTHON" -m pip install -q "${PYTHON_PACKAGES[@]}"
 }
