@@ -7,7 +7,8 @@ PROJECT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE_DIR="$PROJECT_DIR/.cache"
 ODOO_DATA_DIR="${ODOO_DATA_DIR:-$PROJECT_DIR/.odoo-data}"
 ODOO_TARBALL_URL="${ODOO_TARBALL_URL:-https://nightly.odoo.com/18.0/nightly/src/odoo_18.0.latest.tar.gz}"
-PYTHON_PACKAGES=(websocket-client phonenumbers pytest-odoo "setuptools<81")
+# Tools the scripts run besides Odoo: tours, tests, Odoo's lint (its checkers need pylint 3), the wheel (whool).
+PYTHON_PACKAGES=(websocket-client phonenumbers pytest-odoo "setuptools<81" "pylint<4" whool)
 
 log() { printf '\033[1;34m[stp_crm]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31m[stp_crm] %s\033[0m\n' "$*" >&2; exit 1; }
@@ -63,7 +64,6 @@ odoo_addons_path() {
 python_is_ready() {
     (cd / && PYTHONPATH="$ODOO_SRC${PYTHONPATH:+:$PYTHONPATH}" "$1" - <<'PY' 2>/dev/null
 import odoo, psycopg2, werkzeug, lxml, babel, passlib, PyPDF2, reportlab, num2words  # noqa
-import websocket, phonenumbers, pytest_odoo  # noqa
 assert odoo.release.version_info[:2] == (18, 0)
 PY
     )
@@ -82,6 +82,13 @@ find_python() {
         PIP_CONSTRAINT="$constraints" "$venv/bin/pip" install -q -r "$ODOO_SRC/requirements.txt" "${PYTHON_PACKAGES[@]}"
     fi
     PYTHON="$venv/bin/python"
+}
+
+# The tools of PYTHON_PACKAGES, added to the chosen Python when one is missing.
+ensure_python_tools() {
+    (cd / && "$PYTHON" -c 'import websocket, phonenumbers, pytest_odoo, pylint, whool' 2>/dev/null) && return
+    log "installing ${PYTHON_PACKAGES[*]}"
+    "$PYTHON" -m pip install -q "${PYTHON_PACKAGES[@]}"
 }
 
 # --- PostgreSQL --------------------------------------------------------------
@@ -129,6 +136,7 @@ setup_all() {
     command -v psql >/dev/null || apt_install postgresql-client
     find_odoo_src
     find_python
+    ensure_python_tools
     find_postgres
     ADDONS_PATH="$(odoo_addons_path)"
     export PYTHONPATH="$ODOO_SRC${PYTHONPATH:+:$PYTHONPATH}"
@@ -139,3 +147,21 @@ odoo_cmd() {
     # shellcheck disable=SC2046
     "$PYTHON" -m odoo --addons-path="$ADDONS_PATH" --data-dir="$ODOO_DATA_DIR" $(odoo_db_args) "$@"
 }
+
+# Creates database $1 as Odoo's database manager does: language $2 loaded and given to
+# admin (password admin), company country $3 (with its currency and chart of accounts),
+# demo data. Odoo logs a failed initialisation and goes on: check_run.py asserts the result.
+create_database() {
+    # shellcheck disable=SC2046
+    "$PYTHON" - "$@" --addons-path="$ADDONS_PATH" --data-dir="$ODOO_DATA_DIR" $(odoo_db_args) <<'PY'
+import sys
+
+import odoo
+from odoo.service import db
+
+name, lang, country = sys.argv[1:4]
+odoo.tools.config.parse_config(sys.argv[4:])
+db.exp_create_database(name, True, lang, "admin", "admin", country or None)
+PY
+}
+

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # `make test`: the whole suite on a throwaway database, browser tours included.
-# Fails when a test fails, errors, or is skipped (Odoo skips tours without Chrome).
+# Fails when Odoo's own lint finds something, or a test fails, errors, or is skipped
+# (Odoo skips tours without Chrome).
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 apt_install chromium wkhtmltopdf fonts-dejavu-core gettext
 setup_all
+bash "$PROJECT_DIR/scripts/odoo_lint.sh"
 
 # STP_CRM_FAKETIME moves the clock of the test process (libfaketime, e.g. "+365d" or
 # "@2028-02-29 09:00:00"): the suite must pass on any day (make test-any-day).

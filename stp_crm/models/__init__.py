@@ -23,3 +23,4 @@ from . import stp_crm_work_plan
 from . import stp_crm_interaction
 from . import crm_lead
 from . import mail_activity
+from . import ir_module_module

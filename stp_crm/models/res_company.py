@@ -4,23 +4,48 @@ from odoo.exceptions import UserError, ValidationError
 # The main company's numbering of each STP CRM document (contracts, tickets)
 SEQUENCE_XMLIDS = ("stp_crm.stp_crm_sequence_contract", "stp_crm.stp_crm_sequence_ticket")
 
+# Default tier thresholds (tier A, tier B) per company currency: a year's invoiced
+# revenue that makes a customer tier A or B. Currencies not listed take the USD figures.
+STP_TIER_DEFAULT_THRESHOLDS = {
+    "VND": (500_000_000, 100_000_000),
+    "USD": (20_000, 4_000),
+    "EUR": (20_000, 4_000),
+}
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
 
+    # Amounts in the company currency: their defaults follow it (a company created in
+    # VND gets thresholds in đồng), and admins tune them in Settings.
     stp_tier_a_threshold = fields.Monetary(
         string="Tier A Threshold",
         currency_field="currency_id",
-        default=500_000_000,
+        compute="_compute_stp_tier_thresholds",
+        store=True,
+        readonly=False,
+        precompute=True,
         help="Invoiced revenue (untaxed, last 12 months, company currency) from which a customer is tier A.",
     )
     stp_tier_b_threshold = fields.Monetary(
         string="Tier B Threshold",
         currency_field="currency_id",
-        default=100_000_000,
+        compute="_compute_stp_tier_thresholds",
+        store=True,
+        readonly=False,
+        precompute=True,
         help="Invoiced revenue (untaxed, last 12 months, company currency) from which a customer is tier B. "
         "Below it, the customer is tier C.",
     )
+
+    @api.depends("currency_id")
+    def _compute_stp_tier_thresholds(self):
+        for company in self:
+            tier_a, tier_b = STP_TIER_DEFAULT_THRESHOLDS.get(
+                company.currency_id.name, STP_TIER_DEFAULT_THRESHOLDS["USD"]
+            )
+            company.stp_tier_a_threshold = tier_a
+            company.stp_tier_b_threshold = tier_b
 
     @api.constrains("stp_tier_a_threshold", "stp_tier_b_threshold")
     def _check_stp_tier_thresholds(self):

@@ -33,7 +33,7 @@ class StpCrmInputMixin(models.AbstractModel):
                 if value not in allowed:
                     raise ValidationError(
                         _(
-                            "%(value)r is not a valid value for %(field)s. Allowed values: %(allowed)s.",
+                            "'%(value)s' is not a valid value for %(field)s. Allowed values: %(allowed)s.",
                             value=value,
                             field=field._description_string(self.env),
                             allowed=", ".join(allowed),

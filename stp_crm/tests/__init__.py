@@ -6,13 +6,16 @@ from . import (
     test_contract_report,
     test_contract_ui,
     test_contract_xmlrpc,
+    test_conventions,
     test_installed_product,
+    test_packaging,
     test_partner_tier,
     test_ticket,
     test_ticket_http,
     test_performance,
     test_translations,
     test_ui,
+    test_vietnamese_company,
     test_xmlrpc,
 )
 from . import test_work_plan

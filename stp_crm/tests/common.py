@@ -4,7 +4,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo import SUPERUSER_ID, api, fields
-from odoo.tests import new_test_user
+from odoo.tests import new_test_user, tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -65,6 +65,7 @@ class StpCrmUsersMixin:
             setattr(cls, attribute, user)
 
 
+@tagged("post_install", "-at_install")
 class StpCrmAccountCommon(AccountTestInvoicingCommon, StpCrmUsersMixin):
     """Invoicing fixtures (a company with a chart of accounts) plus STP CRM users."""
 

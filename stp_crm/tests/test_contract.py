@@ -13,6 +13,7 @@ from odoo.tools import mute_logger
 from .common import StpCrmAccountCommon, freeze_now, open_numbering_year
 
 
+@tagged("post_install", "-at_install")
 class StpCrmContractCommon(StpCrmAccountCommon):
     @classmethod
     def setUpClass(cls):
@@ -81,6 +82,7 @@ class StpCrmContractCommon(StpCrmAccountCommon):
         self.assertRegex(str(caught.exception), pattern)
 
 
+@tagged("post_install", "-at_install")
 class TestContract(StpCrmContractCommon):
     # ------------------------------------------------------------------
     # Number
@@ -578,6 +580,7 @@ class TestContractNumberConcurrency(TransactionCase):
                 env["res.partner"].browse(partner_id).unlink()
 
 
+@tagged("post_install", "-at_install")
 class TestContractFiguresCost(StpCrmContractCommon):
     def _queries_to_read_figures(self, contracts):
         self.env.invalidate_all()

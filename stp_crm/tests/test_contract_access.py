@@ -1,11 +1,12 @@
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user
+from odoo.tests import new_test_user, tagged
 
 from .common import freeze_test_clock
 from .test_contract import StpCrmContractCommon
 
 
+@tagged("post_install", "-at_install")
 class TestContractAccess(StpCrmContractCommon):
     """Users see the contracts they are responsible for, carry out, or that belong
     to a department they manage; managers see all contracts of their companies."""

@@ -1,8 +1,11 @@
+from odoo.tests import tagged
+
 from .test_contract import StpCrmContractCommon
 
 REPORT = "stp_crm.action_report_stp_crm_contract"
 
 
+@tagged("post_install", "-at_install")
 class TestContractReport(StpCrmContractCommon):
     @classmethod
     def setUpClass(cls):

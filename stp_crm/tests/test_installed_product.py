@@ -9,6 +9,7 @@ from odoo.tools.safe_eval import safe_eval
 from .common import freeze_now
 
 
+@tagged("post_install", "-at_install")
 class InstalledBaseCommon(TransactionCase):
     @classmethod
     def setUpClass(cls):
