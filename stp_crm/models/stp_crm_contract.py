@@ -370,7 +370,7 @@ class StpCrmContract(models.Model):
         # sudo: the renewal may be carried out by someone this user cannot see the contracts of
         renewal = self.sudo().renewal_ids[:1]
         if renewal:
-            return renewal._stp_form_action()
+            return renewal.with_env(self.env).get_formview_action()
         if self.state not in ("running", "expired"):
             raise UserError(_("Only running or expired contracts can be renewed."))
         if not self.date_end:
