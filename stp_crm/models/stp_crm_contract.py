@@ -207,6 +207,7 @@ class StpCrmContract(models.Model):
             return domain
         return ["!", *expression.normalize_domain(domain)]
 
+    @api.depends_context("uid")
     def _compute_document_counts(self):
         """Counts of the documents the user may read: a CRM user without Sales, Purchase,
         Inventory or Invoicing rights sees no button instead of an access error."""

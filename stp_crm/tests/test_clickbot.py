@@ -10,6 +10,7 @@ def stp_root_menus(env):
     return env["ir.ui.menu"].browse(menu_ids).filtered(lambda menu: not menu.parent_id)
 
 
+@tagged("post_install", "-at_install")
 class StpCrmClickbotCase(HttpCase):
     """Odoo's own clickbot (what the ``click_all`` tests run on every app) on every
     root menu STP CRM owns: it opens each menu, switches to each view and clicks

@@ -2,10 +2,12 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import tagged
 
 from .test_contract import StpCrmContractCommon
 
 
+@tagged("post_install", "-at_install")
 class TestContractRules(StpCrmContractCommon):
     """The contract's rules hold on the server, whatever the form shows, for a user
     with the CRM group only."""
