@@ -1,5 +1,3 @@
-import logging
-import time
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -7,13 +5,10 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
-from .cron_batch import claim_batch, commit_batch
-
-_logger = logging.getLogger(__name__)
+from .cron_batch import run_batch
 
 TIERS = [("a", "A"), ("b", "B"), ("c", "C")]
-TIER_BATCH_SIZE = 1000
-TIER_CRON_TIME_BUDGET = 15 * 60  # seconds; what is left is picked up by the next run
+TIER_BATCH_SIZE = 1000  # about a second a batch: far inside limit_time_real_cron
 RECENT_INTERACTION_DAYS = 90
 
 
@@ -177,31 +172,41 @@ class ResPartner(models.Model):
                 family_in_company.browse(partner_ids).with_context(stp_tier_recompute=True).write({"stp_tier": tier})
 
     @api.model
-    def _stp_retier_all(self, companies=None, batch_size=TIER_BATCH_SIZE):
-        """Recompute every commercial partner's tier now, batch by batch (no commit:
-        used inside a user transaction, e.g. after a threshold change)."""
-        commercial_ids = self.with_context(active_test=False).search(self._stp_commercial_domain(), order="id").ids
-        for start in range(0, len(commercial_ids), batch_size):
-            self.browse(commercial_ids[start : start + batch_size])._stp_update_tiers(companies)
+    def _cron_stp_retier(self, batch_size=TIER_BATCH_SIZE):
+        """Daily, and soon after thresholds change: re-tier one batch of the commercial
+        partners not yet done today; ir.cron calls again while some remain."""
+        today = fields.Date.context_today(self)
+        steps = [(self._stp_tier_pending_domain(today), lambda partners: partners._stp_retier_batch(today))]
+        return run_batch(self, steps, batch_size, "_cron_stp_retier")
+
+    def _stp_retier_batch(self, today):
+        self._stp_update_tiers()
+        self._stp_set_tier_date(today)
+
+    def _stp_set_tier_date(self, date):
+        """The cron's bookkeeping column, written in SQL: res.partner.write loops over
+        the records (users, contacts) and would make each batch cost per partner."""
+        self.flush_recordset(["stp_tier_date"])
+        self.env.cr.execute(
+            SQL("UPDATE res_partner SET stp_tier_date = %s WHERE id IN %s", date, tuple(self.ids) or (0,))
+        )
+        self.invalidate_recordset(["stp_tier_date"])
 
     @api.model
-    def _cron_stp_retier(self, batch_size=TIER_BATCH_SIZE):
-        """Daily: re-tier every commercial partner not yet done today, a batch at a
-        time, committing after each one. Rows are claimed with SKIP LOCKED so that
-        several cron workers (or servers) share the work without overlap."""
-        today = fields.Date.context_today(self)
-        started, done = time.monotonic(), 0
-        while time.monotonic() - started < TIER_CRON_TIME_BUDGET:
-            partners = claim_batch(self, self._stp_tier_pending_domain(today), batch_size)
-            if not partners:
-                break
-            partners._stp_update_tiers()
-            partners.write({"stp_tier_date": today})
-            done += len(partners)
-            commit_batch(self.env)
-        remaining = self.with_context(active_test=False).search_count(self._stp_tier_pending_domain(today))
-        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-        _logger.info("STP CRM: re-tiered %s partners, %s left for the next run", done, remaining)
+    def _stp_mark_for_retier(self):
+        """After a threshold change: every commercial partner whose tier follows the
+        thresholds (not locked) is due again, and the re-tier cron is asked to run now.
+        One UPDATE, so that saving the thresholds returns at once whatever the size."""
+        self.flush_model(["stp_tier_date", "stp_tier_locked", "is_company", "parent_id"])
+        self.env.cr.execute(
+            SQL(
+                """UPDATE res_partner SET stp_tier_date = NULL
+                    WHERE stp_tier_date IS NOT NULL AND stp_tier_locked IS NOT TRUE
+                      AND (is_company OR parent_id IS NULL)"""
+            )
+        )
+        self.invalidate_model(["stp_tier_date"])
+        self.env.ref("stp_crm.ir_cron_stp_retier_partners")._trigger()
 
     @api.model
     def _stp_commercial_domain(self):
