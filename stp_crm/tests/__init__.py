@@ -20,3 +20,4 @@ from . import test_interaction
 from . import test_timeline
 from . import test_work_plan_ui
 from . import test_work_plan_xmlrpc
+from . import test_populate
