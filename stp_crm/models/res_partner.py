@@ -104,6 +104,7 @@ class ResPartner(models.Model):
         for partner in self:
             partner.stp_installed_product_count = counts.get(partner, 0)
 
+    @api.readonly  # only reads: the web client's call runs on a read replica when there is one
     def action_stp_open_installed_products(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("stp_crm.stp_crm_installed_product_action")
@@ -261,6 +262,7 @@ class ResPartner(models.Model):
         for partner in self:
             partner.stp_contract_count = counts.get(partner.commercial_partner_id, 0)
 
+    @api.readonly
     def action_stp_open_contracts(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("stp_crm.stp_crm_contract_action")
@@ -294,6 +296,7 @@ class ResPartner(models.Model):
             partner.stp_ticket_count = totals.get(partner.commercial_partner_id.id, 0)
             partner.stp_open_ticket_count = open_counts.get(partner.commercial_partner_id.id, 0)
 
+    @api.readonly
     def action_stp_open_tickets(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("stp_crm.stp_crm_ticket_action")
@@ -354,6 +357,7 @@ class ResPartner(models.Model):
             "company_id": (self.company_id or self.env.company).id,
         }
 
+    @api.readonly
     def action_stp_open_timeline(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("stp_crm.stp_crm_timeline_action")

@@ -8,6 +8,7 @@ and compute runs. ``odoo-bin stp_populate`` (see ``cli/stp_populate.py``) runs t
 A factory is ``generate(iterator, field_name, model_name)``: it takes the stream of
 value dicts of the factories before it and fills in ``field_name``."""
 
+import itertools
 import logging
 from random import Random
 
@@ -64,6 +65,14 @@ def quiet(model):
     )
 
 
+def generate_values(model, count):
+    """``count`` value dicts made by the factories of ``model``."""
+    stream = _stream()
+    for field_name, factory in model._populate_factories():
+        stream = factory(stream, field_name, model._name)
+    return itertools.islice(stream, count)
+
+
 def populate(env, model_names, size):
     """Create ``_populate_sizes[size]`` records of every model in ``model_names``,
     their ``_populate_dependencies`` first. Returns {model name: created records}.
@@ -79,12 +88,9 @@ def populate(env, model_names, size):
         count = model._populate_sizes[size]
         model = quiet(model.with_context(stp_populated=populated))
         _logger.info("Populating %s: %s records", model_name, count)
-        stream = _stream()
-        for field_name, factory in model._populate_factories():
-            stream = factory(stream, field_name, model_name)
+        stream = generate_values(model, count)
         records = model.browse()
-        for start in range(0, count, BATCH_SIZE):
-            values = [next(stream) for _i in range(min(BATCH_SIZE, count - start))]
+        while values := list(itertools.islice(stream, BATCH_SIZE)):
             batch = model.create(values)
             if hasattr(model, "_populate_finish"):
                 batch._populate_finish()  # what a user would do next: confirm, close, ...

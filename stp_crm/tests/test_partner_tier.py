@@ -197,3 +197,16 @@ class TestPartnerTier(StpCrmAccountCommon):
         self.assertFalse(bad.stp_tier_date)
         log = self.env["ir.logging"].search([("path", "=", "res.partner"), ("line", "=", str(bad.id))])
         self.assertEqual(log.func, "_cron_stp_retier")
+
+    def test_read_only_buttons_are_routed_to_the_replica(self):
+        # /web/dataset/call_kw and call_button run methods marked @api.readonly on a
+        # read-only cursor, i.e. on the read replica when Odoo has one (db_replica_host).
+        for method in (
+            "action_stp_open_installed_products",
+            "action_stp_open_contracts",
+            "action_stp_open_tickets",
+            "action_stp_open_timeline",
+        ):
+            self.assertTrue(getattr(getattr(ResPartner, method), "_readonly", False), method)
+        action = self.env["res.partner"].browse(self.customer.id).action_stp_open_timeline()
+        self.assertEqual(action["domain"], [("partner_id", "=", self.customer.id)])
