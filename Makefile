@@ -9,7 +9,7 @@ test:  ## run the whole suite on a throwaway database
 lint:  ## ruff + pylint-odoo, as pre-commit runs them
 	pre-commit run --all-files
 
-bench:  ## tier recompute benchmark against native Odoo (not part of the tests)
+bench:  ## STP CRM at 100,000 customers next to native Odoo, as ratios (slow; not part of the tests)
 	bash scripts/bench.sh
 
 pot:  ## export stp_crm/i18n/stp_crm.pot from a database with stp_crm installed (DB=...)

@@ -73,11 +73,12 @@ def generate_values(model, count):
     return itertools.islice(stream, count)
 
 
-def populate(env, model_names, size):
+def populate(env, model_names, size, populated=None):
     """Create ``_populate_sizes[size]`` records of every model in ``model_names``,
     their ``_populate_dependencies`` first. Returns {model name: created records}.
-    Factories find the records made for the models they depend on in ``populated``."""
-    populated = {}
+    Factories find the records made for the models they depend on in ``populated``;
+    a caller may give it for dependencies it made otherwise (e.g. {"res.partner": ...})."""
+    populated = dict(populated or {})
 
     def process(model_name):
         if model_name in populated:
