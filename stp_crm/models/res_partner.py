@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.tools import SQL
 
 from .cron_batch import run_batch
@@ -170,7 +170,45 @@ class ResPartner(models.Model):
                 if partner.stp_tier != tier:
                     changes.setdefault(tier, []).append(partner.id)
             for tier, partner_ids in changes.items():
-                family_in_company.browse(partner_ids).with_context(stp_tier_recompute=True).write({"stp_tier": tier})
+                family_in_company.browse(partner_ids)._stp_write_tier(tier)
+
+    def _stp_write_tier(self, tier):
+        """Set the computed ``tier`` (one company, one write) and log the change in the
+        chatter as field tracking would, but in one batch: tracking record by record
+        costs about ten queries a partner, too slow when 100,000 customers change."""
+        tracked = not (self.env.context.get("tracking_disable") or self.env.context.get("mail_notrack"))
+        old_tiers = {partner.id: partner.stp_tier for partner in self} if tracked else {}
+        self.with_context(stp_tier_recompute=True, mail_notrack=True).write({"stp_tier": tier})
+        if tracked:
+            self._stp_log_tier_changes(old_tiers, tier)
+
+    def _stp_log_tier_changes(self, old_tiers, new_tier):
+        field_info = self.fields_get(["stp_tier"], attributes=("string", "type", "selection"))["stp_tier"]
+        trackings = self.env["mail.tracking.value"]
+        author = self.env.user.partner_id
+        note = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
+        self.env["mail.message"].sudo().create(
+            [
+                {
+                    "model": self._name,
+                    "res_id": partner.id,
+                    "message_type": "notification",
+                    "subtype_id": note,
+                    "is_internal": True,
+                    "author_id": author.id,
+                    "email_from": author.email_formatted,
+                    "body": "",
+                    "tracking_value_ids": [
+                        Command.create(
+                            trackings._create_tracking_values(
+                                old_tiers[partner.id], new_tier, "stp_tier", field_info, partner
+                            )
+                        )
+                    ],
+                }
+                for partner in self
+            ]
+        )
 
     @api.model
     def _cron_stp_retier(self, batch_size=TIER_BATCH_SIZE):
