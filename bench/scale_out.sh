@@ -38,7 +38,12 @@ sql() { psql -h 127.0.0.1 -p "$1" -U postgres -d "$2" -v ON_ERROR_STOP=1 -Atc "$
 cleanup() {
     log "stopping everything this script started"
     [ -n "$WAKE_PID" ] && kill "$WAKE_PID" 2>/dev/null || true
-    [ -n "$ODOO_PID" ] && kill "$ODOO_PID" 2>/dev/null && wait "$ODOO_PID" 2>/dev/null || true
+    if [ -n "$ODOO_PID" ] && kill "$ODOO_PID" 2>/dev/null; then
+        # A second signal makes Odoo stop without waiting for its workers to finish.
+        for _i in $(seq 15); do kill -0 "$ODOO_PID" 2>/dev/null || break; sleep 1; done
+        kill -INT "$ODOO_PID" 2>/dev/null || true
+        wait "$ODOO_PID" 2>/dev/null || true
+    fi
     for cluster in replica primary; do
         [ -f "$WORK/$cluster/postmaster.pid" ] && as_pg "$PGBIN/pg_ctl -D $WORK/$cluster -m fast -w stop" >/dev/null 2>&1 || true
     done
@@ -89,15 +94,16 @@ python3 "${ODOO_SRC:-/opt/odoo18}/odoo-bin" --addons-path="$ODOO_ADDONS" --data-
     --db_replica_host=127.0.0.1 --db_replica_port="$REPLICA_PORT" \
     --workers=4 --max-cron-threads=2 --http-port="$HTTP_PORT" --gevent-port="$((HTTP_PORT + 1))" \
     --http-interface=127.0.0.1 --limit-time-real=120 --limit-time-real-cron=120 \
-    --logfile="$WORK/odoo.log" --log-level=info &
+    --logfile="$WORK/odoo.log" --log-level=info 2>"$WORK/odoo.stderr" &
 ODOO_PID=$!
 for _i in $(seq 120); do
     curl -fs "http://127.0.0.1:$HTTP_PORT/web/health" >/dev/null 2>&1 && break
     sleep 1
 done
 # Each worker loads the registry on its first request: warm them all before measuring.
-for _i in $(seq 12); do curl -fs -o /dev/null -m 120 "http://127.0.0.1:$HTTP_PORT/web/login?db=$DB" & done
-wait
+warm=()
+for _i in $(seq 12); do curl -fs -o /dev/null -m 120 "http://127.0.0.1:$HTTP_PORT/web/login?db=$DB" & warm+=($!); done
+wait "${warm[@]}" || true
 
 replica_reads() { sql "$REPLICA_PORT" postgres "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = '$DB'"; }
 primary_tx() { sql "$PG_PORT" postgres "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = '$DB'"; }
