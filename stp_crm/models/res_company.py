@@ -35,7 +35,7 @@ class ResCompany(models.Model):
         result = super().write(vals)
         if {"stp_tier_a_threshold", "stp_tier_b_threshold"} & vals.keys():
             # New thresholds reach every customer through the re-tier cron, started now.
-            self.env["res.partner"]._stp_mark_for_retier()
+            self.env["res.partner"]._stp_request_retier()
         return result
 
     stp_contract_alert_days = fields.Integer(

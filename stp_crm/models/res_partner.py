@@ -10,6 +10,7 @@ from .cron_batch import run_batch
 TIERS = [("a", "A"), ("b", "B"), ("c", "C")]
 TIER_BATCH_SIZE = 1000  # about a second a batch: far inside limit_time_real_cron
 RECENT_INTERACTION_DAYS = 90
+RETIER_REQUEST_PARAM = "stp_crm.retier_requested"  # set when thresholds change, cleared by the cron
 
 
 class ResPartner(models.Model):
@@ -215,6 +216,7 @@ class ResPartner(models.Model):
         """Daily, and soon after thresholds change: re-tier one batch of the commercial
         partners not yet done today; ir.cron calls again while some remain."""
         today = fields.Date.context_today(self)
+        self._stp_mark_requested_retier()
         steps = [(self._stp_tier_pending_domain(today), lambda partners: partners._stp_retier_batch(today))]
         return run_batch(self, steps, batch_size, "_cron_stp_retier")
 
@@ -232,10 +234,21 @@ class ResPartner(models.Model):
         self.invalidate_recordset(["stp_tier_date"])
 
     @api.model
-    def _stp_mark_for_retier(self):
-        """After a threshold change: every commercial partner whose tier follows the
-        thresholds (not locked) is due again, and the re-tier cron is asked to run now.
-        One UPDATE, so that saving the thresholds returns at once whatever the size."""
+    def _stp_request_retier(self):
+        """After a threshold change: ask the re-tier cron to run now and to take every
+        customer again. Only a flag and a trigger here, so that saving the thresholds
+        returns at once; marking 100,000 customers takes seconds, in the cron."""
+        self.env["ir.config_parameter"].sudo().set_param(RETIER_REQUEST_PARAM, fields.Datetime.now())
+        self.env.ref("stp_crm.ir_cron_stp_retier_partners")._trigger()
+
+    @api.model
+    def _stp_mark_requested_retier(self):
+        """If a re-tier was requested, make every commercial partner whose tier follows
+        the thresholds (not locked) due again, in one UPDATE."""
+        params = self.env["ir.config_parameter"].sudo()
+        if not params.get_param(RETIER_REQUEST_PARAM):
+            return
+        params.set_param(RETIER_REQUEST_PARAM, False)
         self.flush_model(["stp_tier_date", "stp_tier_locked", "is_company", "parent_id"])
         self.env.cr.execute(
             SQL(
@@ -245,7 +258,6 @@ class ResPartner(models.Model):
             )
         )
         self.invalidate_model(["stp_tier_date"])
-        self.env.ref("stp_crm.ir_cron_stp_retier_partners")._trigger()
 
     @api.model
     def _stp_commercial_domain(self):
