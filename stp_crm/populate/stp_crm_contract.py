@@ -2,7 +2,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, fields, models
 
-from .tools import compute, populated, randomize, stp_user_ids
+from .tools import compute, customer_ids, randomize, stp_user_ids
 
 SUBJECTS = [
     "Cung cấp máy nén khí",
@@ -20,10 +20,7 @@ class StpCrmContract(models.Model):
     _populate_dependencies = ["res.partner"]
 
     def _populate_factories(self):
-        partner_ids = (
-            populated(self, "res.partner").filtered("is_company").ids
-            or self.env["res.partner"].search([], limit=1000).ids
-        )
+        partner_ids = customer_ids(self)
         products = self.env["product.product"].search([("sale_ok", "=", True), ("type", "!=", "combo")], limit=50)
         today = fields.Date.context_today(self)
 

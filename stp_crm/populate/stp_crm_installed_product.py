@@ -2,7 +2,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import fields, models
 
-from .tools import compute, populated, randomize
+from .tools import compute, customer_ids, randomize
 
 MODELS = ["Máy nén khí trục vít 37kW", "Máy sấy khí tác nhân lạnh", "Máy phát điện 250kVA", "Bơm chân không vòng dầu"]
 SITES = ["Xưởng 1", "Xưởng 2", "Kho thành phẩm", "Phòng máy", "Dây chuyền chiết rót"]
@@ -15,10 +15,7 @@ class StpCrmInstalledProduct(models.Model):
     _populate_dependencies = ["res.partner"]
 
     def _populate_factories(self):
-        partner_ids = (
-            populated(self, "res.partner").filtered("is_company").ids
-            or self.env["res.partner"].search([], limit=1000).ids
-        )
+        partner_ids = customer_ids(self)
         today = fields.Date.context_today(self)
         return [
             ("partner_id", randomize(partner_ids)),

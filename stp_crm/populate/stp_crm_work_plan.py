@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import fields, models
 
-from .tools import compute, populated, randomize, stp_user_ids
+from .tools import compute, customer_ids, randomize, stp_user_ids
 
 GOALS = [
     "Gọi điện chăm sóc khách hàng",
@@ -22,10 +22,7 @@ class StpCrmWorkPlan(models.Model):
     _populate_dependencies = ["res.partner"]
 
     def _populate_factories(self):
-        partner_ids = (
-            populated(self, "res.partner").filtered("is_company").ids
-            or self.env["res.partner"].search([], limit=1000).ids
-        )
+        partner_ids = customer_ids(self)
         user_ids = stp_user_ids(self.env)
         now = fields.Datetime.now()
 

@@ -52,6 +52,12 @@ def populated(model, model_name):
     return model.env.context.get("stp_populated", {}).get(model_name, model.env[model_name])
 
 
+def customer_ids(model):
+    """The companies made earlier in this run, or else existing customers."""
+    made = populated(model, "res.partner").filtered("is_company")
+    return made.ids or model.env["res.partner"].search([("customer_rank", ">", 0)], limit=1000).ids
+
+
 def stp_user_ids(env):
     """The internal users of STP CRM, who own the generated work."""
     group = env.ref("stp_crm.group_stp_crm_user")
