@@ -14,7 +14,7 @@ lint:  ## ruff + pylint-odoo, as pre-commit runs them, then Odoo's own lint (tes
 	pre-commit run --all-files
 	bash scripts/odoo_lint.sh
 
-bench:  ## tier recompute benchmark against native Odoo (not part of the tests)
+bench:  ## STP CRM at 100,000 customers next to native Odoo, as ratios (slow; not part of the tests)
 	bash scripts/bench.sh
 
 pot:  ## export stp_crm/i18n/stp_crm.pot from a database (DB=..., default stp_crm_demo) and msgmerge i18n/*.po

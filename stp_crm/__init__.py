@@ -1,3 +1,5 @@
+from . import cli
 from . import controllers
 from . import models
+from . import populate
 from . import reports

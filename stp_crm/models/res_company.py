@@ -62,8 +62,8 @@ class ResCompany(models.Model):
     def write(self, vals):
         result = super().write(vals)
         if {"stp_tier_a_threshold", "stp_tier_b_threshold"} & vals.keys():
-            # New thresholds apply at once to every customer of these companies.
-            self.env["res.partner"]._stp_retier_all(companies=self)
+            # New thresholds reach every customer through the re-tier cron, started now.
+            self.env["res.partner"]._stp_request_retier()
         return result
 
     stp_contract_alert_days = fields.Integer(

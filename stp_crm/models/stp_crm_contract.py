@@ -4,7 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 
-from .cron_batch import claim_batch, commit_batch
+from .cron_batch import run_batch
 from .stp_crm_contract_order_mixin import ORDER_FLOWS
 
 EXPIRY_BATCH_SIZE = 500
@@ -482,19 +482,14 @@ class StpCrmContract(models.Model):
     @api.model
     def _cron_stp_contract_expiry(self, batch_size=EXPIRY_BATCH_SIZE):
         """Daily: expire running contracts past their end date, then give the
-        responsible user one 'Contract expiring' activity for those ending soon.
-        Rows are claimed with SKIP LOCKED and each batch is committed."""
+        responsible user one 'Contract expiring' activity for those ending soon;
+        one batch per call, ir.cron calls again while some remain."""
         today = fields.Date.context_today(self)
-        done = 0
-        for domain, process in (
-            ([("state", "=", "running"), ("date_end", "<", today)], "_stp_expire"),
-            (self._stp_expiry_alert_domain(today), "_stp_alert_expiry"),
-        ):
-            while contracts := claim_batch(self, domain, batch_size):
-                getattr(contracts, process)()
-                done += len(contracts)
-                commit_batch(self.env)
-        self.env["ir.cron"]._notify_progress(done=done, remaining=0)
+        steps = [
+            ([("state", "=", "running"), ("date_end", "<", today)], lambda contracts: contracts._stp_expire()),
+            (self._stp_expiry_alert_domain(today), lambda contracts: contracts._stp_alert_expiry()),
+        ]
+        return run_batch(self, steps, batch_size, "_cron_stp_contract_expiry")
 
     @api.model
     def _stp_expiry_alert_domain(self, today):

@@ -5,7 +5,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
-from .cron_batch import claim_batch, commit_batch
+from .cron_batch import run_batch
 
 PRIORITIES = [("0", "Low"), ("1", "Normal"), ("2", "High"), ("3", "Urgent")]
 SLA_STATES = [("on_time", "On Time"), ("at_risk", "At Risk"), ("breached", "Breached")]
@@ -763,21 +763,14 @@ class StpCrmTicket(models.Model):
     @api.model
     def _cron_stp_auto_close(self, batch_size=AUTO_CLOSE_BATCH_SIZE):
         """Daily: close tickets waiting for the customer longer than their team's
-        limit, telling the customer. Rows are claimed with SKIP LOCKED and each batch
-        is committed, so parallel runs share the work and a crash loses one batch."""
+        limit, telling the customer; one batch per call, ir.cron calls again while
+        some remain."""
         closing_stage = self.env["stp.crm.ticket.stage"].search([("is_closed", "=", True)], limit=1)
-        if not closing_stage:
-            return
-        done = 0
-        while True:
-            domain = self._stp_auto_close_domain()
-            tickets = claim_batch(self, domain, batch_size) if domain else None
-            if not tickets:
-                break
-            tickets._stp_auto_close(closing_stage)
-            done += len(tickets)
-            commit_batch(self.env)
-        self.env["ir.cron"]._notify_progress(done=done, remaining=0)
+        domain = self._stp_auto_close_domain()
+        if not closing_stage or not domain:
+            return 0, 0  # nothing to close: no progress to report, the job is done
+        steps = [(domain, lambda tickets: tickets._stp_auto_close(closing_stage))]
+        return run_batch(self, steps, batch_size, "_cron_stp_auto_close")
 
     @api.model
     def _stp_auto_close_domain(self):

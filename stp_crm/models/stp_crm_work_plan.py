@@ -1,12 +1,9 @@
 import itertools
-import logging
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from .cron_batch import claim_batch, commit_batch
-
-_logger = logging.getLogger(__name__)
+from .cron_batch import run_batch
 
 OVERDUE_BATCH_SIZE = 500
 CLOSED_STATES = ("done", "cancelled")
@@ -242,13 +239,8 @@ class StpCrmWorkPlan(models.Model):
 
     @api.model
     def _cron_stp_notify_overdue(self, batch_size=OVERDUE_BATCH_SIZE):
-        """Daily: give the owner of every newly overdue plan one activity, batch by
-        batch with a commit after each; SKIP LOCKED lets concurrent runs share the work."""
+        """Daily: give the owner of every newly overdue plan one activity; one batch
+        per call, ir.cron calls again while some remain."""
         plans_sudo = self.sudo()
-        done = 0
-        while plans := claim_batch(plans_sudo, plans_sudo._stp_overdue_pending_domain(), batch_size):
-            plans._stp_notify_overdue()
-            done += len(plans)
-            commit_batch(self.env)
-        self.env["ir.cron"]._notify_progress(done=done, remaining=0)
-        _logger.info("STP CRM: %s overdue work plans notified", done)
+        steps = [(plans_sudo._stp_overdue_pending_domain(), lambda plans: plans._stp_notify_overdue())]
+        return run_batch(plans_sudo, steps, batch_size, "_cron_stp_notify_overdue")

@@ -32,3 +32,4 @@ from . import test_ticket_visibility
 from . import test_visibility_xmlrpc
 from . import test_clickbot
 from . import test_views
+from . import test_populate

@@ -43,6 +43,23 @@ def open_numbering_year(registry, code):
             sequence._create_date_range_seq(today)
 
 
+def cron_call(env, xmlid, **kwargs):
+    """One call of cron ``xmlid``'s method, as ir.cron makes it (with a progress record
+    to report to). Returns what the call reported: ``(done, remaining)``."""
+    cron, progress = env.ref(xmlid)._add_progress()
+    method = cron.code.removeprefix("model.").split("(")[0]
+    getattr(env[cron.model_id.model].with_context(ir_cron_progress_id=progress.id), method)(**kwargs)
+    return progress.done, progress.remaining
+
+
+def cron_drain(env, xmlid, max_calls=100):
+    """Call cron ``xmlid`` until it reports nothing left, as ir.cron does."""
+    for _call in range(max_calls):
+        if not cron_call(env, xmlid)[1]:
+            return
+    raise AssertionError(f"{xmlid} still has work after {max_calls} calls")
+
+
 class StpCrmUsersMixin:
     """Users per STP CRM group: nobody here is a superuser."""
 

@@ -1,6 +1,7 @@
 import threading
 from contextlib import contextmanager
 from datetime import date
+from unittest.mock import patch
 
 from freezegun import freeze_time
 from psycopg2 import IntegrityError
@@ -10,7 +11,11 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, TransactionCase, tagged
 from odoo.tools import mute_logger
 
-from .common import StpCrmAccountCommon, freeze_now, open_numbering_year
+from odoo.addons.stp_crm.models.stp_crm_contract import StpCrmContract
+
+from .common import StpCrmAccountCommon, cron_call, cron_drain, freeze_now, open_numbering_year
+
+EXPIRY_CRON = "stp_crm.ir_cron_stp_contract_expiry"
 
 
 @tagged("post_install", "-at_install")
@@ -484,6 +489,35 @@ class TestContract(StpCrmContractCommon):
 
         ending_soon.date_end = "2026-07-25"
         self.assertFalse(ending_soon.expiry_alert_sent, "a new end date re-arms the alert")
+
+    def test_expiry_cron_batches_and_skips_a_bad_contract(self):
+        self.company.stp_contract_alert_days = 30
+        with freeze_time("2026-07-01"):
+            cron_drain(self.env, EXPIRY_CRON)  # the demo contracts: only this test's are left
+        ended = self.env["stp.crm.contract"].concat(*(self._contract(date_end="2026-06-30") for _i in range(3)))
+        ending_soon = self._contract(user_id=self.stp_user.id, date_end="2026-07-20")
+        (ended | ending_soon).action_confirm()
+        bad = ended[1]
+        expire = StpCrmContract._stp_expire
+
+        def broken_for_bad(contracts):
+            if bad in contracts:
+                raise ValueError("bad contract")
+            return expire(contracts)
+
+        with (
+            freeze_time("2026-07-01"),
+            patch.object(StpCrmContract, "_stp_expire", broken_for_bad),
+            self.assertLogs("odoo.addons.stp_crm.models.cron_batch", "ERROR") as logs,
+        ):
+            # Expiries first, then alerts, two contracts per call.
+            self.assertEqual(cron_call(self.env, EXPIRY_CRON, batch_size=2), (2, 2))
+            self.assertEqual(cron_call(self.env, EXPIRY_CRON, batch_size=2), (2, 0))
+            self.assertEqual(cron_call(self.env, EXPIRY_CRON, batch_size=2), (0, 0))
+        self.assertIn("skipped: bad contract", logs.output[0])
+        self.assertEqual((ended - bad).mapped("state"), ["expired", "expired"])
+        self.assertEqual(bad.state, "running")
+        self.assertEqual(len(ending_soon.activity_ids), 1)
 
     def test_alert_window_from_settings(self):
         settings = self.env["res.config.settings"].create({"stp_contract_alert_days": 10})

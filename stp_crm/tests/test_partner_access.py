@@ -107,6 +107,8 @@ class TestPartnerFieldAccess(StpCrmAccountCommon):
                 partner.write(values)
         with self.assertRaises(AccessError):
             partner.create({"name": "Khóa hạng khi tạo", "stp_tier_locked": True, "stp_tier": "a"})
+        with self.assertRaises(AccessError, msg="a context key sent over RPC does not pass for the recompute"):
+            partner.with_context(stp_tier_recompute=True).write({"stp_tier": "a"})
         self.assertRecordValues(self.customer, [{"stp_tier_locked": False, "stp_tier": "c"}])
         partner.write({"stp_classification": "partner", "stp_potential": "high"})  # the rest of the profile is open
 

@@ -1,11 +1,15 @@
+from unittest.mock import patch
+
 from dateutil.relativedelta import relativedelta
 
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from odoo.addons.stp_crm.models.cron_batch import claim_batch
+from odoo.addons.stp_crm.models.res_partner import ResPartner
 
-from .common import StpCrmAccountCommon
+from .common import StpCrmAccountCommon, cron_call, cron_drain
+
+RETIER_CRON = "stp_crm.ir_cron_stp_retier_partners"
 
 
 @tagged("post_install", "-at_install")
@@ -69,15 +73,43 @@ class TestPartnerTier(StpCrmAccountCommon):
         )
         self.assertEqual(partners_b, self.customer | self.customer_contact)
 
-    def test_threshold_change_retiers_at_once(self):
+    def test_threshold_change_triggers_the_retier_cron(self):
+        # Saving the thresholds returns at once; the re-tier cron, triggered, applies them.
         self._invoice(self.customer, 3_000.0)
         self.assertEqual(self.customer.stp_tier, "b")
-        self.env["res.config.settings"].create(
-            {"stp_tier_a_threshold": 2_500.0, "stp_tier_b_threshold": 1_000.0}
-        ).execute()
+        self._retier_all()  # everyone done today: the nightly run is over
+        cron = self.env.ref(RETIER_CRON)
+        with patch.object(ResPartner, "_stp_update_tiers", autospec=True) as update_tiers:
+            self.env["res.config.settings"].create(
+                {"stp_tier_a_threshold": 2_500.0, "stp_tier_b_threshold": 1_000.0}
+            ).execute()
+        update_tiers.assert_not_called()
         self.assertEqual(self.company.stp_tier_a_threshold, 2_500.0)
+        self.assertEqual(self.customer.stp_tier, "b", "not re-tiered inside the Settings request")
+        self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]))
+        done, remaining = cron_call(self.env, RETIER_CRON)
+        self.assertGreater(done + remaining, 1, "the cron takes every customer again")
+        self.assertEqual(self.customer.stp_tier_date, self._today())
+        self._retier_all()
         self.assertEqual(self.customer.stp_tier, "a")
         self.assertEqual(self.customer_contact.stp_tier, "a")
+
+    def test_company_threshold_write_triggers_the_cron_too(self):
+        self._invoice(self.customer, 3_000.0)
+        self._retier_all()
+        self.company.write({"stp_tier_b_threshold": 5_000.0})
+        self.assertEqual(self.customer.stp_tier, "b")
+        self._retier_all()
+        self.assertEqual(self.customer.stp_tier, "c")
+
+    def _mark_others_done_today(self, partners):
+        """Leave only ``partners`` to the re-tier cron (archived partners are re-tiered too)."""
+        self.env["res.partner"]._stp_mark_requested_retier()  # the fixtures' threshold change
+        others = self.env["res.partner"].with_context(active_test=False).search([("id", "not in", partners.ids)])
+        others.stp_tier_date = self._today()
+
+    def _retier_all(self):
+        cron_drain(self.env, RETIER_CRON)
 
     def test_thresholds_must_be_ordered(self):
         with self.assertRaises(ValidationError):
@@ -125,10 +157,58 @@ class TestPartnerTier(StpCrmAccountCommon):
         # Post without the immediate trigger, as if invoices arrived by import.
         invoices.with_context(skip_stp_tier_update=True).action_post()
         self.assertEqual(partners.mapped("stp_tier"), ["c"] * 7)
-        self.env["res.partner"]._cron_stp_retier(batch_size=3)
+        self._mark_others_done_today(partners)
+        # One batch per call: what is left is reported, and the next call goes on from there.
+        self.assertEqual(cron_call(self.env, RETIER_CRON, batch_size=3), (3, 4))
         self.assertEqual(partners.mapped("stp_tier"), ["a"] * 3 + ["c"] * 4)
+        self.assertEqual(partners.mapped("stp_tier_date"), [self._today()] * 3 + [False] * 4)
+        self.assertEqual(cron_call(self.env, RETIER_CRON, batch_size=3), (3, 1))
+        self.assertEqual(cron_call(self.env, RETIER_CRON, batch_size=3), (1, 0))
         self.assertTrue(all(p.stp_tier_date == self._today() for p in partners))
         # A second run the same day finds nothing to do.
-        partner_model = self.env["res.partner"]
-        pending = claim_batch(partner_model, partner_model._stp_tier_pending_domain(self._today()), 1000)
-        self.assertFalse(pending)
+        self.assertEqual(cron_call(self.env, RETIER_CRON, batch_size=3), (0, 0))
+
+    def test_failing_partner_is_logged_and_skipped(self):
+        partners = self.env["res.partner"].create([{"name": f"Khách {i}", "is_company": True} for i in range(4)])
+        invoices = self.env["account.move"]
+        for partner in partners:
+            invoices |= self.init_invoice(
+                "out_invoice", partner=partner, invoice_date=self._today(), amounts=[20_000.0], taxes=[]
+            )
+        invoices.with_context(skip_stp_tier_update=True).action_post()
+        self._mark_others_done_today(partners)
+        bad = partners[1]
+        update_tiers = ResPartner._stp_update_tiers
+
+        def broken_for_bad(records, *args, **kwargs):
+            if bad in records:
+                raise ValueError("bad data")
+            return update_tiers(records, *args, **kwargs)
+
+        with (
+            patch.object(ResPartner, "_stp_update_tiers", broken_for_bad),
+            self.assertLogs("odoo.addons.stp_crm.models.cron_batch", "ERROR") as logs,
+        ):
+            self.assertEqual(cron_call(self.env, RETIER_CRON, batch_size=2), (2, 2), "the bad one is set aside")
+            self.assertEqual(cron_call(self.env, RETIER_CRON, batch_size=2), (2, 0))
+            # Later calls do not pick it first again and again.
+            self.assertEqual(cron_call(self.env, RETIER_CRON, batch_size=2), (0, 0))
+        self.assertIn(f"res.partner({bad.id},) skipped: bad data", logs.output[0])
+        self.assertEqual((partners - bad).mapped("stp_tier"), ["a"] * 3)
+        self.assertEqual(bad.stp_tier, "c")
+        self.assertFalse(bad.stp_tier_date)
+        log = self.env["ir.logging"].search([("path", "=", "res.partner"), ("line", "=", str(bad.id))])
+        self.assertEqual(log.func, "_cron_stp_retier")
+
+    def test_read_only_buttons_are_routed_to_the_replica(self):
+        # /web/dataset/call_kw and call_button run methods marked @api.readonly on a
+        # read-only cursor, i.e. on the read replica when Odoo has one (db_replica_host).
+        for method in (
+            "action_stp_open_installed_products",
+            "action_stp_open_contracts",
+            "action_stp_open_tickets",
+            "action_stp_open_timeline",
+        ):
+            self.assertTrue(getattr(getattr(ResPartner, method), "_readonly", False), method)
+        action = self.env["res.partner"].browse(self.customer.id).action_stp_open_timeline()
+        self.assertEqual(action["domain"], [("partner_id", "=", self.customer.id)])

@@ -1,6 +1,6 @@
 from odoo.tests import tagged
 
-from .common import StpCrmAccountCommon
+from .common import StpCrmAccountCommon, cron_call
 
 
 @tagged("post_install", "-at_install")
@@ -44,3 +44,18 @@ class TestTierPerformance(StpCrmAccountCommon):
         with self.assertQueryCount(12):
             self._recompute(large)
         self.assertEqual(set((small | large).mapped("stp_tier")), {"b"})
+
+    def test_retier_cron_batch_costs_constant_queries(self):
+        # Only the test's partners are due; batches of 10 and of 40 cost the same (progress record
+        # and report included): the re-tier reads and writes per batch, never per partner.
+        partner_model = self.env["res.partner"].with_context(active_test=False)
+        partner_model._stp_mark_requested_retier()  # the fixtures' threshold change
+        partner_model.search([("id", "not in", self.partners.ids)]).stp_tier_date = self._today()
+        cron = "stp_crm.ir_cron_stp_retier_partners"
+        cron_call(self.env, cron, batch_size=1)  # fills the registry caches
+        self.env.invalidate_all()
+        with self.assertQueryCount(29):
+            self.assertEqual(cron_call(self.env, cron, batch_size=10), (10, 49))
+        self.env.invalidate_all()
+        with self.assertQueryCount(29):
+            self.assertEqual(cron_call(self.env, cron, batch_size=40), (40, 9))

@@ -1,6 +1,7 @@
 import ast
 import threading
 from datetime import datetime, timedelta
+from unittest.mock import patch
 
 from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
@@ -10,7 +11,9 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, TransactionCase, tagged
 from odoo.tools import mute_logger
 
-from .common import StpCrmUsersMixin, freeze_now, freeze_test_clock, open_numbering_year
+from odoo.addons.stp_crm.models.stp_crm_ticket import StpCrmTicket
+
+from .common import StpCrmUsersMixin, cron_call, cron_drain, freeze_now, freeze_test_clock, open_numbering_year
 from .test_installed_product import InstalledBaseCommon
 
 INCOMING_EMAIL = """Return-Path: <{email_from}>
@@ -348,6 +351,33 @@ class TestTicket(TicketCommon):
         self.assertEqual(never.stage_id, self.stage_waiting)
         self.assertEqual(recent.stage_id, self.stage_waiting)
         self.assertEqual(in_progress.stage_id, self.stage_progress)
+
+    def test_auto_close_cron_batches_and_skips_a_bad_ticket(self):
+        self.team.auto_close_days = 5
+        cron = "stp_crm.ir_cron_stp_crm_ticket_auto_close"
+        with freeze_now(self.env, "2026-11-07 09:00:00"):
+            cron_drain(self.env, cron)  # the demo tickets: only this test's are left
+        with freeze_now(self.env, "2026-11-01 09:00:00"):
+            stale = self.env["stp.crm.ticket"].concat(*(self._ticket() for _i in range(3)))
+            stale.stage_id = self.stage_waiting
+        bad = stale[0]
+        auto_close = StpCrmTicket._stp_auto_close
+
+        def broken_for_bad(tickets, stage):
+            if bad in tickets:
+                raise ValueError("bad ticket")
+            return auto_close(tickets, stage)
+
+        with (
+            freeze_now(self.env, "2026-11-07 09:00:00"),
+            patch.object(StpCrmTicket, "_stp_auto_close", broken_for_bad),
+            self.assertLogs("odoo.addons.stp_crm.models.cron_batch", "ERROR") as logs,
+        ):
+            self.assertEqual(cron_call(self.env, cron, batch_size=2), (2, 1))
+            self.assertEqual(cron_call(self.env, cron, batch_size=2), (1, 0))
+        self.assertIn("skipped: bad ticket", logs.output[0])
+        self.assertTrue(all(ticket.stage_id.is_closed for ticket in stale - bad))
+        self.assertEqual(bad.stage_id, self.stage_waiting)
 
     def test_rating_request_when_solved(self):
         ticket = self._ticket(partner_id=self.customer_contact.id, user_id=self.stp_user.id)

@@ -1,11 +1,16 @@
 from datetime import datetime
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, TransactionCase, tagged, users
 
-from .common import StpCrmUsersMixin
+from odoo.addons.stp_crm.models.stp_crm_work_plan import StpCrmWorkPlan
+
+from .common import StpCrmUsersMixin, cron_call
+
+OVERDUE_CRON = "stp_crm.ir_cron_stp_work_plan_overdue"
 
 
 @tagged("post_install", "-at_install")
@@ -117,6 +122,32 @@ class TestWorkPlan(TransactionCase, StpCrmUsersMixin):
             self.Plan._cron_stp_notify_overdue()
             self.assertEqual(len(late.activity_ids), 1)
             self.assertEqual(len(on_time.activity_ids), 1)
+
+    def test_overdue_cron_one_batch_per_call_and_bad_plan_skipped(self):
+        notify = StpCrmWorkPlan._stp_notify_overdue
+
+        def broken_for_bad(plans):
+            if bad in plans:
+                raise ValueError("bad plan")
+            return notify(plans)
+
+        with freeze_time("2026-03-10 09:00:00"):
+            self.Plan.search([]).overdue_notified = True  # only this test's plans are due
+            plans = self.Plan.concat(
+                *(self._plan(user_id=self.stp_user.id, date_deadline=datetime(2026, 3, 9)) for _i in range(5))
+            )
+            bad = plans[1]
+            with (
+                patch.object(StpCrmWorkPlan, "_stp_notify_overdue", broken_for_bad),
+                self.assertLogs("odoo.addons.stp_crm.models.cron_batch", "ERROR") as logs,
+            ):
+                self.assertEqual(cron_call(self.env, OVERDUE_CRON, batch_size=3), (3, 2))
+                self.assertEqual(cron_call(self.env, OVERDUE_CRON, batch_size=3), (2, 0))
+                self.assertEqual(cron_call(self.env, OVERDUE_CRON, batch_size=3), (0, 0))
+        self.assertIn("skipped: bad plan", logs.output[0])
+        self.assertEqual((plans - bad).mapped(lambda plan: len(plan.activity_ids)), [1] * 4)
+        self.assertFalse(bad.activity_ids)
+        self.assertFalse(bad.overdue_notified, "tried again by a later run")
 
     def test_form_creates_a_plan(self):
         form = Form(self.Plan.with_user(self.stp_user))

@@ -1,0 +1,197 @@
+"""Concurrent STP CRM users for `bench/scale_out.sh` (locust + OdooLocust).
+
+Two kinds of users, as in real life:
+  * BoardUser: people in the web client. They call /web/dataset/call_kw like the
+    browser does, which is where Odoo 18 sends the ``@api.readonly`` methods
+    (web_search_read, web_read_group, read_group, ...) to the read replica: the
+    Eisenhower board, moving cards, timelines, analyses.
+  * IntegrationUser (OdooLocust, odoolib over /jsonrpc): other systems creating
+    tickets and contracts. /jsonrpc always runs on the primary.
+
+Every created record carries a unique name; the names are written to
+$STP_LOAD_CREATED (one per line, "model<TAB>name") for the checks after the run.
+"""
+
+import functools
+import itertools
+import os
+import random
+import uuid
+
+import httpx
+import odoolib.tools
+from locust import HttpUser, between, events, task
+from OdooLocust.OdooLocustUser import OdooLocustUser
+
+# odoolib posts with httpx's 5 s default timeout; a login on a loaded server takes longer.
+odoolib.tools.httpx = type("Httpx", (), {"post": staticmethod(functools.partial(httpx.post, timeout=120))})
+
+DATABASE = os.environ["STP_LOAD_DB"]
+LOGIN = os.environ.get("STP_LOAD_LOGIN", "admin")
+PASSWORD = os.environ.get("STP_LOAD_PASSWORD", "admin")
+CREATED = []
+QUADRANTS = ["do_first", "schedule", "delegate", "eliminate"]
+_ids = itertools.count(1)
+
+
+@events.test_stop.add_listener
+def _write_created(**_kwargs):
+    with open(os.environ["STP_LOAD_CREATED"], "w", encoding="utf-8") as created:
+        created.writelines(f"{model}\t{name}\n" for model, name in CREATED)
+
+
+class BoardUser(HttpUser):
+    weight = 3
+    wait_time = between(0.5, 2)
+
+    def on_start(self):
+        self.client.post(
+            "/web/session/authenticate",
+            json={"jsonrpc": "2.0", "params": {"db": DATABASE, "login": LOGIN, "password": PASSWORD}},
+        )
+        self.partner_ids = [
+            row["id"]
+            for row in self.call(
+                "res.partner", "search_read", [[("customer_rank", ">", 0)]], {"fields": ["id"], "limit": 200}
+            )
+        ]
+
+    def call(self, model, method, args, kwargs=None, name=None):
+        payload = {
+            "jsonrpc": "2.0",
+            "id": next(_ids),
+            "method": "call",
+            "params": {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
+        }
+        with self.client.post(
+            f"/web/dataset/call_kw/{model}/{method}",
+            json=payload,
+            name=name or f"{model} {method}",
+            catch_response=True,
+        ) as response:
+            body = response.json() if response.ok else {}
+            if not response.ok or "error" in body:
+                response.failure(body.get("error", {}).get("data", {}).get("message") or response.text[:200])
+                return []
+            return body["result"]
+
+    @task(4)
+    def open_board(self):
+        spec = {
+            "name": {},
+            "quadrant": {},
+            "state": {},
+            "date_deadline": {},
+            "user_id": {"fields": {"display_name": {}}},
+        }
+        self.call(
+            "stp.crm.work.plan",
+            "web_read_group",
+            [[("state", "not in", ["done", "cancelled"])], ["quadrant"], ["quadrant"]],
+            name="board: columns",
+        )
+        for quadrant in QUADRANTS:
+            self.call(
+                "stp.crm.work.plan",
+                "web_search_read",
+                [],
+                {
+                    "domain": [("quadrant", "=", quadrant), ("state", "not in", ["done", "cancelled"])],
+                    "specification": spec,
+                    "limit": 40,
+                },
+                name="board: cards",
+            )
+
+    @task(2)
+    def move_card(self):
+        plans = self.call(
+            "stp.crm.work.plan",
+            "search_read",
+            [[("state", "not in", ["done", "cancelled"])]],
+            {"fields": ["id"], "limit": 50},
+            name="board: pick card",
+        )
+        if plans:
+            plan = random.choice(plans)
+            self.call(
+                "stp.crm.work.plan",
+                "web_save",
+                [[plan["id"]], {"quadrant": random.choice(QUADRANTS)}],
+                {"specification": {"quadrant": {}}},
+                name="board: move card",
+            )
+
+    @task(3)
+    def read_timeline(self):
+        """The Timeline button of a customer (an @api.readonly method), then its first page."""
+        spec = {"date": {}, "event_type": {}, "name": {}, "amount": {}}
+        partner_id = random.choice(self.partner_ids)
+        action = self.call("res.partner", "action_stp_open_timeline", [[partner_id]], name="timeline: button")
+        if action:
+            kwargs = {"domain": action["domain"], "specification": spec, "limit": 80}
+            self.call("stp.crm.timeline", "web_search_read", [], kwargs, name="timeline: page")
+
+    @task(2)
+    def analysis(self):
+        self.call(
+            "stp.crm.ticket", "web_read_group", [[], ["__count"], ["stage_id"]], name="analysis: tickets by stage"
+        )
+        self.call(
+            "stp.crm.contract",
+            "web_read_group",
+            [[], ["amount_total:sum"], ["state"]],
+            name="analysis: contracts by state",
+        )
+        self.call(
+            "res.partner",
+            "web_read_group",
+            [[("customer_rank", ">", 0)], ["__count"], ["stp_tier"]],
+            name="analysis: customers by tier",
+        )
+
+    @task(1)
+    def create_ticket_in_form(self):
+        name = f"Tải thử web {uuid.uuid4().hex[:12]}"
+        if self.call(
+            "stp.crm.ticket",
+            "web_save",
+            [[], {"name": name, "partner_id": random.choice(self.partner_ids)}],
+            {"specification": {"number": {}}},
+            name="form: create ticket",
+        ):
+            CREATED.append(("stp.crm.ticket", name))
+
+
+class IntegrationUser(OdooLocustUser):
+    weight = 1
+    wait_time = between(1, 3)
+    protocol = "jsonrpc"
+    database = DATABASE
+    login = LOGIN
+    password = PASSWORD
+
+    def on_start(self):
+        self.port = int(os.environ["STP_LOAD_PORT"])
+        self.host = "127.0.0.1"
+        super().on_start()
+        self.partner_ids = self.client.get_model("res.partner").search([("customer_rank", ">", 0)], limit=200)
+        self.product_ids = self.client.get_model("product.product").search([("sale_ok", "=", True)], limit=20)
+
+    @task(2)
+    def create_ticket(self):
+        name = f"Tải thử API {uuid.uuid4().hex[:12]}"
+        self.client.get_model("stp.crm.ticket").create({"name": name, "partner_id": random.choice(self.partner_ids)})
+        CREATED.append(("stp.crm.ticket", name))
+
+    @task(1)
+    def create_contract(self):
+        name = f"Hợp đồng tải thử {uuid.uuid4().hex[:12]}"
+        lines = [
+            (0, 0, {"product_id": product, "quantity": 2, "price_unit": 5_000_000})
+            for product in random.sample(self.product_ids, 2)
+        ]
+        contracts = self.client.get_model("stp.crm.contract")
+        contract_id = contracts.create({"name": name, "partner_id": random.choice(self.partner_ids), "line_ids": lines})
+        contracts.action_confirm([contract_id])
+        CREATED.append(("stp.crm.contract", name))
