@@ -1,3 +1,4 @@
+import ast
 from datetime import datetime
 
 from odoo import Command
@@ -170,7 +171,7 @@ class TestTicketAliasCompany(TicketCommon):
     def test_alias_follows_the_team_company(self):
         self.branch.alias_domain_id = self.alias_domain
         self.alias_team.company_id = self.branch
-        self.assertEqual(eval(self.alias_team.alias_defaults)["company_id"], self.branch.id)  # noqa: S307
+        self.assertEqual(ast.literal_eval(self.alias_team.alias_defaults)["company_id"], self.branch.id)
         ticket = self._process("Mua Hàng <mua@khach.example>", "<b1@khach.example>")
         self.assertEqual((ticket.team_id, ticket.company_id), (self.alias_team, self.branch))
         self.assertEqual(ticket.partner_id, self.branch_partner, "the branch's own partner is found")
