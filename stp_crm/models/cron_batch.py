@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from psycopg2.extensions import TransactionRollbackError
 
-from odoo import fields
 from odoo.osv import expression
 from odoo.tools import SQL
 
@@ -98,7 +97,8 @@ def _record_failure(record, job, error):
 
 
 def _recent_failures(model, job):
-    since = fields.Datetime.now() - CRON_RETRY_DELAY
+    # The database's clock, the one that dated the logs (an Odoo server's clock may differ).
+    since = model.env.cr.now() - CRON_RETRY_DELAY
     logs = (
         model.env["ir.logging"]
         .sudo()
