@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import Command, _, api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
@@ -208,30 +208,43 @@ class ResPartner(models.Model):
             self._stp_log_tier_changes(old_tiers, tier)
 
     def _stp_log_tier_changes(self, old_tiers, new_tier):
+        """One tracking note per partner, created in two batched creates: mail.message
+        would otherwise look up each note's reply-to and create its tracking value one
+        message at a time (the bulk of a first re-tier of many customers)."""
         field_info = self.fields_get(["stp_tier"], attributes=("string", "type", "selection"))["stp_tier"]
-        trackings = self.env["mail.tracking.value"]
+        trackings = self.env["mail.tracking.value"].sudo()
         author = self.env.user.partner_id
         note = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
-        self.env["mail.message"].sudo().create(
+        reply_to = self.sudo()._notify_get_reply_to(default=author.email_formatted)
+        messages = (
+            self.env["mail.message"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "model": self._name,
+                        "res_id": partner.id,
+                        "message_type": "notification",
+                        "subtype_id": note,
+                        "is_internal": True,
+                        "author_id": author.id,
+                        "email_from": author.email_formatted,
+                        "reply_to": reply_to[partner.id],
+                        "body": "",
+                    }
+                    for partner in self
+                ]
+            )
+        )
+        trackings.create(
             [
                 {
-                    "model": self._name,
-                    "res_id": partner.id,
-                    "message_type": "notification",
-                    "subtype_id": note,
-                    "is_internal": True,
-                    "author_id": author.id,
-                    "email_from": author.email_formatted,
-                    "body": "",
-                    "tracking_value_ids": [
-                        Command.create(
-                            trackings._create_tracking_values(
-                                old_tiers[partner.id], new_tier, "stp_tier", field_info, partner
-                            )
-                        )
-                    ],
+                    **trackings._create_tracking_values(
+                        old_tiers[partner.id], new_tier, "stp_tier", field_info, partner
+                    ),
+                    "mail_message_id": message.id,
                 }
-                for partner in self
+                for partner, message in zip(self, messages, strict=True)
             ]
         )
 
