@@ -407,9 +407,8 @@ class StpCrmContract(models.Model):
     def _stp_readable_orders(self):
         """The linked orders, or none for a user who may not read orders of that type."""
         self.ensure_one()
-        if not self.env[ORDER_FLOWS[self.contract_type].order_model].has_access("read"):
-            return self.env[ORDER_FLOWS[self.contract_type].order_model]
-        return self._stp_orders()
+        orders = self.env[ORDER_FLOWS[self.contract_type].order_model]
+        return self._stp_orders() if orders.has_access("read") else orders
 
     def _stp_line_for_product(self, product):
         """The contract line an order line of ``product`` counts against."""
