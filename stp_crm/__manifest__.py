@@ -12,8 +12,12 @@
     "depends": [
         "contacts",
         "crm",
+        "sale_crm",
         "sale_management",
+        "sale_margin",
         "sale_stock",
+        "stock_account",
+        "sms",
         "purchase",
         "purchase_stock",
         "stock",

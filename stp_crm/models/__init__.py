@@ -21,6 +21,7 @@ from . import stp_crm_ticket
 from . import res_users
 from . import stp_crm_work_plan
 from . import stp_crm_interaction
+from . import crm_stage
 from . import crm_lead
 from . import mail_activity
 from . import ir_module_module

@@ -88,6 +88,10 @@ class ResPartner(models.Model):
     stp_source_id = fields.Many2one(
         "utm.source", string="Prospect Source", index="btree_not_null", ondelete="set null", groups=CRM_USER
     )
+    # Occasions for care campaigns and the age bands of the analysis: a person's birthday,
+    # a company's founding day.
+    stp_birthday = fields.Date(string="Birthday", tracking=True, groups=CRM_USER)
+    stp_founding_date = fields.Date(string="Founding Date", tracking=True, groups=CRM_USER)
     stp_business_status = fields.Text(
         string="Business Status", help="How the customer's business is doing.", groups=CRM_USER
     )
