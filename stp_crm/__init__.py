@@ -3,3 +3,4 @@ from . import controllers
 from . import models
 from . import populate
 from . import reports
+from . import wizards

@@ -33,11 +33,13 @@
     "data": [
         "security/stp_crm_security.xml",
         "security/ir.model.access.csv",
+        "security/stp_crm_forecast_security.xml",
         "data/stp_crm_partner_data.xml",
         "data/stp_crm_sequence_data.xml",
         "data/stp_crm_contract_data.xml",
         "data/stp_crm_ticket_data.xml",
         "data/stp_crm_work_plan_data.xml",
+        "data/stp_crm_forecast_data.xml",
         "views/stp_crm_installed_product_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
@@ -54,6 +56,10 @@
         "views/stp_crm_interaction_views.xml",
         "views/stp_crm_timeline_views.xml",
         "views/stp_crm_menus.xml",
+        "views/stp_crm_forecast_report_views.xml",
+        "views/stp_crm_forecast_snapshot_views.xml",
+        "views/stp_crm_sales_target_views.xml",
+        "views/stp_crm_forecast_menus.xml",
         "reports/stp_crm_contract_report.xml",
         "reports/stp_crm_ticket_report.xml",
     ],
@@ -62,6 +68,7 @@
         "demo/stp_crm_contract_demo.xml",
         "demo/stp_crm_ticket_demo.xml",
         "demo/stp_crm_work_plan_demo.xml",
+        "demo/stp_crm_forecast_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -1,0 +1,81 @@
+from datetime import date
+
+import pytz
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL, Query
+
+
+def quarter_start(day):
+    """First day of the quarter of ``day``."""
+    return date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+
+
+class StpCrmForecastMixin(models.AbstractModel):
+    """What the forecast reports share: dates of closed opportunities in the user's
+    time zone, the quarter of today, the rows of a source model the user may read,
+    and ratio measures (a percentage of two sums, right in every group of a pivot).
+
+    ``_ratio_measures`` maps a measure to ``(numerator, denominator)`` fields:
+    its ``sum`` in ``read_group`` is ``100 * SUM(numerator) / SUM(denominator)``."""
+
+    _name = "stp.crm.forecast.mixin"
+    _description = "Forecast Report Tools"
+
+    _ratio_measures = {}
+
+    @api.model
+    def _stp_timezone(self):
+        """The time zone closed dates are bucketed in: the user's (UTC if unset or unknown)."""
+        tz = self.env.context.get("tz") or self.env.user.tz
+        return tz if tz in pytz.all_timezones_set else "UTC"
+
+    @api.model
+    def _stp_local_date(self, column):
+        """SQL of the calendar day, in the user's time zone, of the UTC timestamp ``column``."""
+        return SQL("((%s AT TIME ZONE 'UTC') AT TIME ZONE %s)::date", column, self._stp_timezone())
+
+    @api.model
+    def _stp_current_quarter(self):
+        return quarter_start(fields.Date.context_today(self))
+
+    @api.model
+    def _stp_period(self, day_sql):
+        """SQL of the ``period`` of the date ``day_sql`` relative to today's quarter."""
+        current = self._stp_current_quarter()
+        return SQL(
+            """CASE WHEN %(day)s IS NULL THEN 'undated'
+                    WHEN %(day)s < %(current)s THEN 'past'
+                    WHEN %(day)s < %(next)s THEN 'current'
+                    WHEN %(day)s < %(later)s THEN 'next'
+                    ELSE 'later' END""",
+            day=day_sql,
+            current=current,
+            next=current + relativedelta(months=3),
+            later=current + relativedelta(months=6),
+        )
+
+    @api.model
+    def _stp_readable_query(self, model_name):
+        """The ``Query`` of the records of ``model_name`` the user may read (its access
+        rights and record rules, archived records included), to select the report's
+        columns from: it selects nothing when the user may not read that model. The
+        superuser reads them all."""
+        source = self.env[model_name].with_context(active_test=False)
+        if source.has_access("read"):
+            return source._search([])
+        query = Query(self.env, source._table)
+        query.add_where("FALSE")
+        return query
+
+    def _read_group_select(self, aggregate_spec, query):
+        fname, _sep, func = aggregate_spec.partition(":")
+        if fname in self._ratio_measures and func == "sum":
+            numerator, denominator = self._ratio_measures[fname]
+            return SQL(
+                "100.0 * %s / NULLIF(%s, 0)",
+                super()._read_group_select(f"{numerator}:sum", query),
+                super()._read_group_select(f"{denominator}:sum", query),
+            )
+        return super()._read_group_select(aggregate_spec, query)

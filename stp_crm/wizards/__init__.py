@@ -1,0 +1,1 @@
+from . import stp_crm_forecast_asof
