@@ -34,3 +34,5 @@ from . import test_clickbot
 from . import test_views
 from . import test_populate
 from . import test_forecast
+from . import test_forecast_ui
+from . import test_forecast_xmlrpc
