@@ -39,7 +39,7 @@ class StpCrmForecastAccuracy(models.Model):
     }
 
     quarter = fields.Date(string="Quarter", readonly=True, help="First day of the quarter.")
-    period = fields.Selection(PERIODS, string="Period", readonly=True)
+    period = fields.Selection(PERIODS, string="Forecast Period", readonly=True)
     lead_id = fields.Many2one("crm.lead", string="Opportunity", readonly=True)
     company_id = fields.Many2one("res.company", string="Company", readonly=True)
     team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)

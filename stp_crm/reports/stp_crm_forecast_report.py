@@ -60,7 +60,7 @@ class StpCrmForecastReport(models.Model):
     team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     date = fields.Date(string="Date", readonly=True)
-    period = fields.Selection(PERIODS, string="Period", readonly=True)
+    period = fields.Selection(PERIODS, string="Forecast Period", readonly=True)
     category = fields.Selection(
         OPEN_FORECAST_CATEGORIES + [("won", "Won"), ("lost", "Lost"), ("target", "Target")],
         string="Forecast Category",

@@ -12,6 +12,7 @@ from .common import StpCrmUsersMixin, cron_call, cron_drain, freeze_now, freeze_
 SNAPSHOT_CRON = "stp_crm.ir_cron_stp_forecast_snapshot"
 
 
+@tagged("post_install", "-at_install")
 class ForecastCommon(TransactionCase, StpCrmUsersMixin):
     @classmethod
     def setUpClass(cls):
