@@ -6,6 +6,8 @@ from .common import StpCrmUsersMixin
 
 @tagged("post_install", "-at_install")
 class TestForecastUi(HttpCase, StpCrmUsersMixin):
+    """An opportunity moved to a commit stage moves in the forecast pivot."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -32,3 +34,16 @@ class TestForecastUi(HttpCase, StpCrmUsersMixin):
         )
         self.assertEqual(self.lead.stage_id, self.commit_stage)
         self.assertEqual(self.lead.stp_forecast_category, "commit")
+
+
+@tagged("post_install", "-at_install")
+class TestForecastUiPhone(TestForecastUi):
+    """At phone size the forecast opens on its cards (the action's mobile_view_mode)."""
+
+    browser_size = "375x667"
+    touch_enabled = True
+
+    def test_forecast_tour(self):
+        self.start_tour(
+            "/odoo/action-stp_crm.stp_crm_forecast_report_action", "stp_crm_forecast_phone_tour", login="sales_own"
+        )

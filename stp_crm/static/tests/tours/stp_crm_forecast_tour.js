@@ -57,3 +57,12 @@ registry.category("web_tour.tours").add("stp_crm_forecast_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("stp_crm_forecast_phone_tour", {
+    steps: () => [
+        {
+            content: "On a phone the forecast opens on its cards, the opportunity with its category",
+            trigger: `.o_kanban_view .o_kanban_record:contains('${OPPORTUNITY}'):contains('Pipeline')`,
+        },
+    ],
+});
