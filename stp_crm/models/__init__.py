@@ -25,3 +25,5 @@ from . import crm_stage
 from . import crm_lead
 from . import mail_activity
 from . import ir_module_module
+from . import res_partner_receivable
+from . import stp_crm_investment

@@ -1,1 +1,3 @@
 from . import stp_crm_timeline
+from . import stp_crm_roi_report
+from . import stp_crm_customer_profile
