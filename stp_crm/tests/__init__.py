@@ -34,3 +34,5 @@ from . import test_clickbot
 from . import test_views
 from . import test_populate
 from . import test_receivable
+from . import test_crm_roi
+from . import test_customer_profile
