@@ -36,3 +36,4 @@ from . import test_populate
 from . import test_receivable
 from . import test_crm_roi
 from . import test_customer_profile
+from . import test_receivable_http
