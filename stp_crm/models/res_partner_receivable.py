@@ -46,12 +46,18 @@ class ResPartner(models.Model):
     stp_receivable_due = _receivable_field(
         "stp_receivable_due", "Receivable", "Open customer receivables (posted, not yet paid), in company currency."
     )
-    stp_receivable_overdue = _receivable_field("stp_receivable_overdue", "Overdue", "Open receivables past their due date, in company currency.")
-    stp_aging_current = _receivable_field("stp_aging_current", "Not Yet Due", "Open receivables whose due date is today or later.")
+    stp_receivable_overdue = _receivable_field(
+        "stp_receivable_overdue", "Overdue", "Open receivables past their due date, in company currency."
+    )
+    stp_aging_current = _receivable_field(
+        "stp_aging_current", "Not Yet Due", "Open receivables whose due date is today or later."
+    )
     stp_aging_1_30 = _receivable_field("stp_aging_1_30", "1-30 Days", "Open receivables 1 to 30 days past due.")
     stp_aging_31_60 = _receivable_field("stp_aging_31_60", "31-60 Days", "Open receivables 31 to 60 days past due.")
     stp_aging_61_90 = _receivable_field("stp_aging_61_90", "61-90 Days", "Open receivables 61 to 90 days past due.")
-    stp_aging_over_90 = _receivable_field("stp_aging_over_90", "Over 90 Days", "Open receivables more than 90 days past due.")
+    stp_aging_over_90 = _receivable_field(
+        "stp_aging_over_90", "Over 90 Days", "Open receivables more than 90 days past due."
+    )
 
     # ------------------------------------------------------------------
     # Receivables and aging

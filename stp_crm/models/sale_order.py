@@ -81,8 +81,12 @@ class SaleOrder(models.Model):
     def _stp_credit_manager(self):
         """Who reviews orders over the credit limit: the sales team leader if a CRM
         manager, else the company's first CRM manager."""
-        managers = self.env.ref("stp_crm.group_stp_crm_manager").sudo().users.filtered(
-            lambda user: not user.share and self.company_id in user.company_ids and user.id != SUPERUSER_ID
+        managers = (
+            self.env.ref("stp_crm.group_stp_crm_manager")
+            .sudo()
+            .users.filtered(
+                lambda user: not user.share and self.company_id in user.company_ids and user.id != SUPERUSER_ID
+            )
         )
         leader = self.team_id.sudo().user_id
         return leader if leader in managers else managers.sorted("id")[:1]

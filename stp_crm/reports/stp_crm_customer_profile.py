@@ -36,6 +36,10 @@ class StpCrmCustomerProfileReport(models.AbstractModel):
             "installed_products": readable("stp.crm.installed.product", family + [("state", "!=", "retired")]),
             "open_tickets": readable("stp.crm.ticket", family + [("is_closed", "=", False)]),
             "running_contracts": readable("stp.crm.contract", family + [("state", "=", "running")]),
-            "interactions": readable("stp.crm.interaction", family, order="date desc, id desc", limit=LAST_INTERACTIONS),
-            "opportunities": readable("crm.lead", family + [("type", "=", "opportunity"), ("stage_id.is_won", "=", False)]),
+            "interactions": readable(
+                "stp.crm.interaction", family, order="date desc, id desc", limit=LAST_INTERACTIONS
+            ),
+            "opportunities": readable(
+                "crm.lead", family + [("type", "=", "opportunity"), ("stage_id.is_won", "=", False)]
+            ),
         }

@@ -37,7 +37,12 @@ class TestCrmRoi(StpCrmAccountCommon):
                 "opportunity_id": lead.id,
                 "order_line": [
                     Command.create(
-                        {"product_id": self.product_a.id, "product_uom_qty": quantity, "price_unit": price, "tax_id": []}
+                        {
+                            "product_id": self.product_a.id,
+                            "product_uom_qty": quantity,
+                            "price_unit": price,
+                            "tax_id": [],
+                        }
                     )
                 ],
             }

@@ -21,9 +21,9 @@ class StpCrmReceivableCommon(StpCrmAccountCommon):
         return invoice
 
     def _pay(self, invoices):
-        self.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=invoices.ids
-        ).create({})._create_payments()
+        self.env["account.payment.register"].with_context(active_model="account.move", active_ids=invoices.ids).create(
+            {}
+        )._create_payments()
 
 
 @tagged("post_install", "-at_install")

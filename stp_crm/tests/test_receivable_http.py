@@ -38,7 +38,6 @@ class StpCrmReceivableHttpCommon(AccountTestInvoicingHttpCommon, StpCrmUsersMixi
         invoice.action_post()
 
 
-
 @tagged("post_install", "-at_install")
 class TestReceivableXmlRpc(StpCrmReceivableHttpCommon):
     def _login(self, login):
@@ -67,7 +66,6 @@ class TestReceivableXmlRpc(StpCrmReceivableHttpCommon):
             call("res.partner", "search", [("stp_receivable_overdue", ">", 0)])
         [record] = call("res.partner", "read", [self.customer.id], fields=["name"])
         self.assertEqual(record["name"], "Công ty Nợ Quá Hạn")
-
 
 
 @tagged("post_install", "-at_install")
