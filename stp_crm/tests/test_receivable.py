@@ -10,6 +10,7 @@ TODAY = date(2026, 6, 30)
 DUNNING_CRON = "stp_crm.ir_cron_stp_dunning"
 
 
+@tagged("post_install", "-at_install")
 class StpCrmReceivableCommon(StpCrmAccountCommon):
     @classmethod
     def _invoice_due(cls, partner, amount, days_past_due, move_type="out_invoice"):
