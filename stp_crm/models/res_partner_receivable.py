@@ -1,4 +1,5 @@
 import operator as py_operator
+from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -9,6 +10,7 @@ from .cron_batch import run_batch
 # Receivables are accounting figures: invoicing or accounting read rights.
 INVOICING_READ = "account.group_account_invoice,account.group_account_readonly"
 DUNNING_BATCH_SIZE = 500
+DUNNING_DEADLINE_DAYS = 7  # the salesperson's time to collect before the plan is overdue
 # field name -> SQL of its amount per open receivable line ("days" = days past due)
 RECEIVABLE_BUCKETS = {
     "stp_receivable_due": SQL("aml.amount_residual"),
@@ -63,9 +65,10 @@ class ResPartner(models.Model):
     # Receivables and aging
     # ------------------------------------------------------------------
     @api.model
-    def _stp_receivable_query(self, company, today):
-        """One row per commercial partner with open receivables in ``company``:
-        ``partner_id`` and one column per name of RECEIVABLE_BUCKETS (company currency)."""
+    def _stp_receivable_query(self, company, today, partner_ids=None):
+        """One row per commercial partner with open receivables in ``company`` (among
+        ``partner_ids`` if given): ``partner_id`` and one column per name of
+        RECEIVABLE_BUCKETS (company currency)."""
         self.env["account.move.line"].flush_model(
             ["account_id", "amount_residual", "company_id", "parent_state", "partner_id", "reconciled", "date_maturity"]
         )
@@ -82,18 +85,21 @@ class ResPartner(models.Model):
                           AND aml.reconciled IS NOT TRUE AND aml.amount_residual != 0) aml
                  JOIN account_account a ON a.id = aml.account_id AND a.account_type = 'asset_receivable'
                  JOIN res_partner p ON p.id = aml.partner_id
+                WHERE %(partners)s
              GROUP BY p.commercial_partner_id""",
             columns=columns,
             today=today,
             company=company.id,
+            partners=SQL("p.commercial_partner_id IN %s", tuple(partner_ids) or (0,))
+            if partner_ids is not None
+            else SQL("TRUE"),
         )
 
     @api.depends_context("company")
     def _compute_stp_receivables(self):
         """All figures of all of ``self`` (a page of partners) in one grouped query."""
-        commercial_ids = tuple(self.commercial_partner_id.ids) or (0,)
-        query = self._stp_receivable_query(self.env.company, fields.Date.context_today(self))
-        self.env.cr.execute(SQL("SELECT * FROM (%s) r WHERE r.partner_id IN %s", query, commercial_ids))
+        today = fields.Date.context_today(self)
+        self.env.cr.execute(self._stp_receivable_query(self.env.company, today, self.commercial_partner_id.ids))
         rows = {row["partner_id"]: row for row in self.env.cr.dictfetchall()}
         for partner in self:
             row = rows.get(partner.commercial_partner_id.id, {})
@@ -156,26 +162,24 @@ class ResPartner(models.Model):
 
     def _stp_start_dunning(self, company):
         """Open an overdue episode for each partner of ``self`` in ``company``: a work plan
-        'collect the overdue receivables' for its salesperson."""
-        plans = self.env["stp.crm.work.plan"].sudo().with_company(company)
-        amounts = self.with_company(company)
-        plans.create(
+        'collect the overdue receivables' for its salesperson, due in a few days."""
+        deadline = fields.Datetime.now() + timedelta(days=DUNNING_DEADLINE_DAYS)
+        self.env["stp.crm.work.plan"].sudo().with_company(company).create(
             [
                 {
                     "name": _("Collect overdue receivables: %(customer)s", customer=partner.name),
                     "partner_id": partner.id,
-                    "user_id": partner.user_id.id if partner.user_id.company_ids & company else False,
+                    "user_id": partner.user_id.id if company in partner.user_id.company_ids else False,
                     "company_id": company.id,
                     "is_urgent": True,
                     "is_important": True,
-                    "date_deadline": fields.Datetime.now(),
+                    "date_deadline": deadline,
                     "stp_dunning_open": True,
                     "description": _(
-                        "Overdue: %(amount)s",
-                        amount=company.currency_id.format(partner.sudo().stp_receivable_overdue),
+                        "Overdue: %(amount)s", amount=company.currency_id.format(partner.stp_receivable_overdue)
                     ),
                 }
-                for partner in amounts
+                for partner in self.with_company(company)
             ]
         )
 

@@ -176,6 +176,8 @@ class TestDunning(StpCrmReceivableCommon):
         self.assertEqual(len(plan), 1)
         self.assertEqual(plan.user_id, self.stp_user)
         self.assertEqual(plan.quadrant, "do_first")
+        self.assertEqual(plan.date_deadline.date(), TODAY + timedelta(days=7))
+        self.assertIn("1,000.00", str(plan.description))
         self.assertTrue(plan.stp_dunning_open)
         # Still overdue, more overdue, the plan done: the episode goes on, no second plan.
         self._invoice_due(self.customer, 300, 2)
