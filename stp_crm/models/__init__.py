@@ -28,3 +28,5 @@ from . import ir_module_module
 from . import stp_crm_forecast_mixin
 from . import stp_crm_sales_target
 from . import stp_crm_forecast_snapshot
+from . import res_partner_receivable
+from . import stp_crm_investment

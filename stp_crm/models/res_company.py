@@ -116,3 +116,12 @@ class ResCompany(models.Model):
                 )
             )
         return number
+
+    stp_credit_limit_policy = fields.Selection(
+        [("warn", "Warn"), ("block", "Block")],
+        string="Credit Limit Policy",
+        default="warn",
+        required=True,
+        help="When a sales order takes the customer over their credit limit: warn the salesperson and "
+        "the CRM manager, or also refuse the confirmation.",
+    )

@@ -1,4 +1,5 @@
-from odoo import api, models
+from odoo import SUPERUSER_ID, _, api, models
+from odoo.exceptions import UserError
 
 
 class SaleOrder(models.Model):
@@ -31,3 +32,61 @@ class SaleOrder(models.Model):
                 "company_id": contract.company_id.id,
             }
         ).sudo(False)
+
+    # ------------------------------------------------------------------
+    # Credit limit (Odoo's partner credit limit, company policy warn/block)
+    # ------------------------------------------------------------------
+    def action_confirm(self):
+        over_limit = self._stp_over_credit_limit()
+        blocked = over_limit.filtered(lambda order: order.company_id.stp_credit_limit_policy == "block")
+        if blocked:
+            raise UserError(
+                _(
+                    "%(order)s cannot be confirmed: the customer is over their credit limit and the company "
+                    "blocks such orders.\n%(warning)s",
+                    order=blocked[0].name,
+                    warning=blocked[0].partner_credit_warning,
+                )
+            )
+        warnings = {order: order.partner_credit_warning for order in over_limit}
+        result = super().action_confirm()
+        for order, warning in warnings.items():
+            order._stp_notify_credit_limit(warning)
+        return result
+
+    def _stp_over_credit_limit(self):
+        """The orders of ``self`` that take their customer over the credit limit, by
+        Odoo's own rule (``partner_credit_warning``: the company's credit limit setting
+        and the customer's limit)."""
+        return self.filtered(lambda order: order.state in ("draft", "sent") and order.partner_credit_warning)
+
+    def _stp_notify_credit_limit(self, warning):
+        """An order confirmed over the credit limit: a note for the salesperson on the
+        order and a to-do activity for the CRM manager."""
+        self.ensure_one()
+        self.message_post(
+            body=_("Confirmed over the customer's credit limit: %(warning)s", warning=warning),
+            partner_ids=self.user_id.partner_id.ids,
+            subtype_xmlid="mail.mt_note",
+        )
+        manager = self._stp_credit_manager()
+        if manager:
+            self.sudo().activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=_("Over credit limit: %(order)s", order=self.name),
+                note=warning,
+                user_id=manager.id,
+            )
+
+    def _stp_credit_manager(self):
+        """Who reviews orders over the credit limit: the sales team leader if a CRM
+        manager, else the company's first CRM manager."""
+        managers = (
+            self.env.ref("stp_crm.group_stp_crm_manager")
+            .sudo()
+            .users.filtered(
+                lambda user: not user.share and self.company_id in user.company_ids and user.id != SUPERUSER_ID
+            )
+        )
+        leader = self.team_id.sudo().user_id
+        return leader if leader in managers else managers.sorted("id")[:1]

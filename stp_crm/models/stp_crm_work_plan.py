@@ -86,6 +86,14 @@ class StpCrmWorkPlan(models.Model):
         readonly=True,
         help="The owner already got an activity for this deadline.",
     )
+    stp_dunning_open = fields.Boolean(
+        string="Open Dunning Episode",
+        copy=False,
+        readonly=True,
+        index=True,
+        help="Plan of a customer's overdue episode still running: no other dunning plan is made for "
+        "this customer until nothing of theirs is overdue.",
+    )
 
     # ------------------------------------------------------------------
     # Quadrant

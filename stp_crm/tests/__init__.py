@@ -36,3 +36,7 @@ from . import test_populate
 from . import test_forecast
 from . import test_forecast_ui
 from . import test_forecast_xmlrpc
+from . import test_receivable
+from . import test_crm_roi
+from . import test_customer_profile
+from . import test_receivable_http

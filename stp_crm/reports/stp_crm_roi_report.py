@@ -1,0 +1,124 @@
+from odoo import api, fields, models, tools
+from odoo.tools import SQL
+
+
+class StpCrmRoiReport(models.Model):
+    """The CRM programme's return on investment, per month and company (seeds/004:
+    ROI (%) = profit / investment × 100).
+
+    A SQL view summing, per month, the investments (``stp.crm.investment``, company
+    currency) and the profit attributed to the CRM, made of named sources
+    (``_roi_profit_queries()``): each source selects ``date`` (the month's first day),
+    ``company_id`` and ``profit`` (company currency). A later feature adds its source
+    under its model's name in an override of ``_roi_profit_queries()`` and lists the
+    columns it reads in ``_depends``.
+
+    ``roi`` is a ratio: grouped (pivot, graph, grouped lists), it is computed from the
+    group's summed profit and investment, never summed itself (``read_group``)."""
+
+    _name = "stp.crm.roi.report"
+    _description = "CRM Return on Investment"
+    _auto = False
+    _order = "date desc, company_id"
+    _rec_name = "date"
+    _depends = {
+        "stp.crm.investment": ["date", "amount_company", "company_id"],
+        "sale.order": ["date_order", "state", "margin", "currency_rate", "company_id", "opportunity_id"],
+        "crm.lead": ["stage_id", "active"],
+        "crm.stage": ["is_won"],
+        "stp.crm.contract": ["date_start", "state", "amount_total_company", "company_id", "previous_contract_id"],
+    }
+
+    date = fields.Date(string="Month", readonly=True)
+    company_id = fields.Many2one("res.company", string="Company", readonly=True)
+    currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
+    investment = fields.Monetary(string="Investment", currency_field="currency_id", readonly=True)
+    attributed_profit = fields.Monetary(string="Attributed Profit", currency_field="currency_id", readonly=True)
+    roi = fields.Float(
+        string="ROI (%)",
+        readonly=True,
+        digits=(16, 2),
+        help="Attributed profit / investment × 100, over the rows taken together (empty without investment).",
+    )
+
+    @api.model
+    def _roi_profit_queries(self):
+        """{source model: SQL of its rows (date, company_id, profit)}; overrides add theirs."""
+        return {
+            "sale.order": self._roi_query_won_opportunities(),
+            "stp.crm.contract": self._roi_query_renewals(),
+        }
+
+    @api.model
+    def _roi_query_won_opportunities(self):
+        """Margin of the confirmed sales orders of won opportunities (sale_crm, sale_margin),
+        in company currency, in the month of the order."""
+        return SQL("""
+            SELECT date_trunc('month', so.date_order)::date AS date, so.company_id AS company_id,
+                   so.margin / COALESCE(NULLIF(so.currency_rate, 0), 1) AS profit
+              FROM sale_order so
+              JOIN crm_lead l ON l.id = so.opportunity_id AND l.active
+              JOIN crm_stage s ON s.id = l.stage_id AND s.is_won
+             WHERE so.state = 'sale'
+        """)
+
+    @api.model
+    def _roi_query_renewals(self):
+        """Renewal contracts (confirmed), their total in company currency, in the month they start."""
+        return SQL("""
+            SELECT date_trunc('month', c.date_start)::date AS date, c.company_id AS company_id,
+                   c.amount_total_company AS profit
+              FROM stp_crm_contract c
+             WHERE c.previous_contract_id IS NOT NULL AND c.state != 'draft' AND c.date_start IS NOT NULL
+        """)
+
+    @api.model
+    def _roi_query(self):
+        profits = SQL(" UNION ALL ").join(
+            SQL("SELECT date, company_id, 0.0 AS investment, profit FROM (%s) AS source", sql)
+            for sql in self._roi_profit_queries().values()
+        )
+        return SQL(
+            """
+            SELECT (rows.company_id::bigint * 100000 + EXTRACT(YEAR FROM rows.date) * 12
+                    + EXTRACT(MONTH FROM rows.date))::bigint AS id,
+                   rows.date AS date, rows.company_id AS company_id, company.currency_id AS currency_id,
+                   SUM(rows.investment) AS investment, SUM(rows.profit) AS attributed_profit,
+                   CASE WHEN SUM(rows.investment) > 0
+                        THEN SUM(rows.profit) / SUM(rows.investment) * 100 END AS roi
+              FROM (
+                    SELECT date_trunc('month', i.date)::date AS date, i.company_id AS company_id,
+                           i.amount_company AS investment, 0.0 AS profit
+                      FROM stp_crm_investment i
+                    UNION ALL %s
+                   ) AS rows
+              JOIN res_company company ON company.id = rows.company_id
+             GROUP BY rows.date, rows.company_id, company.currency_id
+            """,
+            profits,
+        )
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._roi_query()))
+
+    @api.model
+    def _roi_percent(self, profit, investment):
+        return profit / investment * 100 if investment else False
+
+    @api.model
+    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
+        """The ROI of a group is its profit over its investment, from the sums."""
+        names = {spec.split(":")[0].strip() for spec in fields}
+        if "roi" not in names:
+            return super().read_group(domain, fields, groupby, offset, limit, orderby, lazy)
+        extra = [name for name in ("investment", "attributed_profit") if name not in names]
+        specs = [spec for spec in fields if spec.split(":")[0].strip() != "roi"]
+        groups = super().read_group(
+            domain, specs + [f"{name}:sum" for name in extra], groupby, offset, limit, orderby, lazy
+        )
+        for group in groups:
+            group["roi"] = self._roi_percent(group.get("attributed_profit") or 0.0, group.get("investment") or 0.0)
+            for name in extra:
+                group.pop(name, None)
+        return groups
