@@ -25,3 +25,6 @@ from . import crm_stage
 from . import crm_lead
 from . import mail_activity
 from . import ir_module_module
+from . import res_country_state
+from . import stp_crm_age_band
+from . import res_partner_ltv

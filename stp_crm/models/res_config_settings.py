@@ -11,3 +11,4 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.stp_tier_b_threshold", readonly=False, currency_field="company_currency_id"
     )
     stp_contract_alert_days = fields.Integer(related="company_id.stp_contract_alert_days", readonly=False)
+    stp_ltv_retention_rate = fields.Float(related="company_id.stp_ltv_retention_rate", readonly=False)

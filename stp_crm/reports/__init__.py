@@ -1,1 +1,2 @@
 from . import stp_crm_timeline
+from . import stp_crm_customer_analysis
