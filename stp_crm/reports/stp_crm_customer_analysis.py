@@ -120,6 +120,7 @@ class StpCrmCustomerAnalysis(models.Model):
 
     @api.model
     def _select(self):
+        partners = self.env["res.partner"]
         customer_age = SQL(
             "EXTRACT(YEAR FROM AGE(move.invoice_date, CASE WHEN commercial.is_company "
             "THEN commercial.stp_founding_date ELSE commercial.stp_birthday END))"
@@ -140,7 +141,7 @@ class StpCrmCustomerAnalysis(models.Model):
                        AND %(age)s BETWEEN band.age_from AND COALESCE(NULLIF(band.age_to, 0), %(no_upper)s)
                      ORDER BY band.age_from LIMIT 1) AS age_group,
                    CASE WHEN commercial.is_company THEN 'company' ELSE 'person' END AS customer_type,
-                   commercial.stp_tier ->> line.company_id::text AS stp_tier,
+                   COALESCE(commercial.stp_tier ->> line.company_id::text, %(default_tier)s) AS stp_tier,
                    commercial.stp_classification AS stp_classification,
                    move.invoice_user_id AS user_id,
                    move.team_id AS team_id,
@@ -155,6 +156,8 @@ class StpCrmCustomerAnalysis(models.Model):
                    line.company_currency_id AS currency_id
             """,
             age=customer_age,
+            # A customer without a tier of its own in the company reads the default one (ir.default).
+            default_tier=partners._fields["stp_tier"].get_company_dependent_fallback(partners) or None,
             no_upper=NO_UPPER_AGE,
             quantity=QUANTITY,
         )

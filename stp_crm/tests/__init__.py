@@ -33,3 +33,5 @@ from . import test_visibility_xmlrpc
 from . import test_clickbot
 from . import test_views
 from . import test_populate
+from . import test_customer_analysis
+from . import test_customer_ltv
