@@ -35,3 +35,4 @@ from . import test_views
 from . import test_populate
 from . import test_customer_analysis
 from . import test_customer_ltv
+from . import test_customer_analysis_ui

@@ -7,6 +7,7 @@ from odoo.tests import tagged
 from .common import StpCrmAccountCommon, freeze_test_clock
 
 
+@tagged("post_install", "-at_install")
 class StpAnalysisCommon(StpCrmAccountCommon):
     """Customers in three regions, products with and without a cost, and a way to
     invoice them line by line."""
