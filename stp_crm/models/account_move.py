@@ -1,8 +1,12 @@
-from odoo import models
+from odoo import fields, models
 
 
 class AccountMove(models.Model):
     _inherit = "account.move"
+
+    # The customer's invoices, looked up by the tier and lifetime value crons (a batch of
+    # customers at a time) and by the customer analysis of one customer.
+    commercial_partner_id = fields.Many2one(index="btree_not_null")
 
     def _post(self, soft=True):
         posted = super()._post(soft=soft)

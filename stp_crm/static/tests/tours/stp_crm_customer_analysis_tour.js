@@ -15,6 +15,20 @@ registry.category("web_tour.tours").add("stp_crm_customer_analysis_tour", {
             trigger: ".o_pivot th:contains('South')",
         },
         {
+            content: "Open the search options",
+            trigger: ".o_searchview_dropdown_toggler",
+            run: "click",
+        },
+        {
+            content: "Apply the shared favourite: best-selling products by region this year",
+            trigger: ".o_favorite_menu .dropdown-item:contains('Best-selling products by region this year')",
+            run: "click",
+        },
+        {
+            content: "Products in rows: this year's sales are there",
+            trigger: ".o_pivot th:contains('Máy nén khí RPC')",
+        },
+        {
             content: "Switch to the graph",
             trigger: "button.o_switch_view.o_graph",
             run: "click",
