@@ -121,3 +121,21 @@ class TestCustomerLifetimeValue(StpAnalysisCommon):
         settings = self.env["res.config.settings"].with_company(self.company).create({"stp_ltv_retention_rate": 0.6})
         settings.execute()
         self.assertEqual(self.company.stp_ltv_retention_rate, 0.6)
+
+    def test_batch_cost_does_not_grow_with_the_customers(self):
+        freeze_test_clock(self, "2026-07-01 03:00:00")
+        customers = self.env["res.partner"].create([{"name": f"Khách hàng {n}", "is_company": True} for n in range(8)])
+        for customer in customers:
+            self._sell(customer, [(self.compressor, 1, 100.0)], invoice_date="2026-02-01")
+        today = date(2026, 7, 1)
+
+        def queries(partners):
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            partners._stp_compute_ltv(today)
+            self.env.flush_all()
+            return self.env.cr.sql_log_count - before
+
+        queries(customers[:1])  # caches warmed (companies, defaults)
+        self.assertEqual(queries(customers[1:3]), queries(customers[3:]))
