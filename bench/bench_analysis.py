@@ -117,6 +117,7 @@ def build():
                 "date": "m.date",
                 "invoice_date": "m.invoice_date",
                 "balance": "CASE WHEN m.move_type = 'out_refund' THEN -t.balance ELSE t.balance END",
+                "amount_currency": "CASE WHEN m.move_type = 'out_refund' THEN -t.amount_currency ELSE t.amount_currency END",
                 "debit": "CASE WHEN m.move_type = 'out_refund' THEN t.credit ELSE t.debit END",
                 "credit": "CASE WHEN m.move_type = 'out_refund' THEN t.debit ELSE t.credit END",
             },

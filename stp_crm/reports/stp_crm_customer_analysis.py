@@ -121,10 +121,6 @@ class StpCrmCustomerAnalysis(models.Model):
     @api.model
     def _select(self):
         partners = self.env["res.partner"]
-        customer_age = SQL(
-            "EXTRACT(YEAR FROM AGE(move.invoice_date, CASE WHEN commercial.is_company "
-            "THEN commercial.stp_founding_date ELSE commercial.stp_birthday END))"
-        )
         return SQL(
             """
             SELECT line.id AS id,
@@ -134,12 +130,7 @@ class StpCrmCustomerAnalysis(models.Model):
                    move.commercial_partner_id AS commercial_partner_id,
                    COALESCE(partner.state_id, commercial.state_id) AS state_id,
                    state.stp_region AS region,
-                   (SELECT band.id FROM stp_crm_age_band band
-                     WHERE band.active
-                       AND band.partner_kind = CASE WHEN commercial.is_company THEN 'company' ELSE 'person' END
-                       AND (band.company_id IS NULL OR band.company_id = line.company_id)
-                       AND %(age)s BETWEEN band.age_from AND COALESCE(NULLIF(band.age_to, 0), %(no_upper)s)
-                     ORDER BY band.age_from LIMIT 1) AS age_group,
+                   age_band.band_id AS age_group,
                    CASE WHEN commercial.is_company THEN 'company' ELSE 'person' END AS customer_type,
                    COALESCE(commercial.stp_tier ->> line.company_id::text, %(default_tier)s) AS stp_tier,
                    commercial.stp_classification AS stp_classification,
@@ -155,16 +146,15 @@ class StpCrmCustomerAnalysis(models.Model):
                    line.company_id AS company_id,
                    line.company_currency_id AS currency_id
             """,
-            age=customer_age,
             # A customer without a tier of its own in the company reads the default one (ir.default).
             default_tier=partners._fields["stp_tier"].get_company_dependent_fallback(partners) or None,
-            no_upper=NO_UPPER_AGE,
             quantity=QUANTITY,
         )
 
     @api.model
     def _from(self):
-        return SQL("""
+        return SQL(
+            """
             FROM account_move_line line
             JOIN account_move move ON move.id = line.move_id
             JOIN res_partner commercial ON commercial.id = move.commercial_partner_id
@@ -174,7 +164,34 @@ class StpCrmCustomerAnalysis(models.Model):
             LEFT JOIN product_template template ON template.id = product.product_tmpl_id
             LEFT JOIN uom_uom uom_line ON uom_line.id = line.product_uom_id
             LEFT JOIN uom_uom uom_template ON uom_template.id = template.uom_id
-        """)
+            LEFT JOIN (%(age_bands)s) AS age_band
+                   ON age_band.company_id = line.company_id
+                  AND age_band.partner_kind = CASE WHEN commercial.is_company THEN 'company' ELSE 'person' END
+                  AND age_band.age = EXTRACT(YEAR FROM AGE(move.invoice_date, CASE WHEN commercial.is_company
+                                         THEN commercial.stp_founding_date ELSE commercial.stp_birthday END))::int
+            """,
+            age_bands=self._age_band_lookup(),
+        )
+
+    @api.model
+    def _age_band_lookup(self):
+        """The band of each (company, kind of customer, age in years): a small table joined
+        on equality, unique on those columns, so that PostgreSQL hashes it once when the
+        age group is asked for and drops the join altogether when it is not."""
+        return SQL(
+            """
+            SELECT DISTINCT ON (company.id, band.partner_kind, age.age)
+                   company.id AS company_id, band.partner_kind AS partner_kind, age.age AS age, band.id AS band_id
+              FROM res_company company
+             CROSS JOIN generate_series(0, %(no_upper)s) AS age(age)
+              JOIN stp_crm_age_band band
+                ON band.active
+               AND (band.company_id IS NULL OR band.company_id = company.id)
+               AND age.age BETWEEN band.age_from AND COALESCE(NULLIF(band.age_to, 0), %(no_upper)s)
+             ORDER BY company.id, band.partner_kind, age.age, band.company_id NULLS LAST, band.age_from
+            """,
+            no_upper=NO_UPPER_AGE,
+        )
 
     @api.model
     def _where(self):
