@@ -30,3 +30,6 @@ from . import stp_crm_sales_target
 from . import stp_crm_forecast_snapshot
 from . import res_partner_receivable
 from . import stp_crm_investment
+from . import res_country_state
+from . import stp_crm_age_band
+from . import res_partner_ltv

@@ -125,3 +125,15 @@ class ResCompany(models.Model):
         help="When a sales order takes the customer over their credit limit: warn the salesperson and "
         "the CRM manager, or also refuse the confirmation.",
     )
+
+    stp_ltv_retention_rate = fields.Float(
+        string="Customer Retention Rate",
+        default=0.8,
+        help="Share of customers who keep buying from one year to the next (0 to 1): "
+        "the customer lifetime value counts the next 3 years' margin at r, r² and r³.",
+    )
+
+    @api.constrains("stp_ltv_retention_rate")
+    def _check_stp_ltv_retention_rate(self):
+        if any(not 0 <= company.stp_ltv_retention_rate <= 1 for company in self):
+            raise ValidationError(_("The customer retention rate must be between 0% and 100%."))

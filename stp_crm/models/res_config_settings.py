@@ -12,3 +12,4 @@ class ResConfigSettings(models.TransientModel):
     )
     stp_contract_alert_days = fields.Integer(related="company_id.stp_contract_alert_days", readonly=False)
     stp_credit_limit_policy = fields.Selection(related="company_id.stp_credit_limit_policy", readonly=False)
+    stp_ltv_retention_rate = fields.Float(related="company_id.stp_ltv_retention_rate", readonly=False)

@@ -40,3 +40,6 @@ from . import test_receivable
 from . import test_crm_roi
 from . import test_customer_profile
 from . import test_receivable_http
+from . import test_customer_analysis
+from . import test_customer_ltv
+from . import test_customer_analysis_ui

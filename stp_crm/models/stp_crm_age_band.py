@@ -1,0 +1,50 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+NO_UPPER_AGE = 999  # an open band (no "to" age) stands for any age from its "from" age on
+
+
+class StpCrmAgeBand(models.Model):
+    """An age group of the customer analysis: people by the age of their birthday,
+    companies by the years since their founding, both at the invoice date."""
+
+    _name = "stp.crm.age.band"
+    _description = "Customer Age Band"
+    _order = "partner_kind, age_from, id"
+
+    name = fields.Char(string="Name", required=True, translate=True)
+    partner_kind = fields.Selection(
+        [("person", "Individuals"), ("company", "Companies")],
+        string="Applies To",
+        required=True,
+        default="person",
+        help="Individuals are grouped by their age (birthday), companies by the years since their founding date.",
+    )
+    age_from = fields.Integer(string="From Age", required=True, help="In whole years, included.")
+    age_to = fields.Integer(string="To Age", help="In whole years, included. Empty (or 0): no upper limit.")
+    company_id = fields.Many2one(
+        "res.company", string="Company", index=True, help="Empty: the band applies to every company."
+    )
+    active = fields.Boolean(default=True)
+
+    @api.constrains("age_from", "age_to", "partner_kind", "company_id", "active")
+    def _check_stp_age_band(self):
+        for band in self:
+            if band.age_from < 0 or (band.age_to and band.age_to < band.age_from):
+                raise ValidationError(
+                    _("Age band %(band)s: ages must be positive and 'to' not below 'from'.", band=band.name)
+                )
+            if not band.active:
+                continue
+            others = self.sudo().search([("id", "!=", band.id), ("partner_kind", "=", band.partner_kind)])
+            if any(band._overlaps(other) for other in others):
+                raise ValidationError(
+                    _("Age band %(band)s overlaps another band for the same customers.", band=band.name)
+                )
+
+    def _overlaps(self, other):
+        """Both bands may apply to the same invoice (same company, or one for all) and share an age."""
+        if self.company_id and other.company_id and self.company_id != other.company_id:
+            return False
+        upper, other_upper = self.age_to or NO_UPPER_AGE, other.age_to or NO_UPPER_AGE
+        return self.age_from <= other_upper and other.age_from <= upper

@@ -1,0 +1,202 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..models.res_country_state import REGIONS
+from ..models.stp_crm_age_band import NO_UPPER_AGE
+
+# Quantities and margins of credit notes count negative (revenue already is: -balance).
+SIGN = SQL("CASE WHEN move.move_type = 'out_refund' THEN -1 ELSE 1 END")
+# The line's quantity in the product's unit of measure, as account.invoice.report does.
+QUANTITY = SQL(
+    "line.quantity / NULLIF(COALESCE(uom_line.factor, 1) / COALESCE(uom_template.factor, 1), 0.0) * %s", SIGN
+)
+
+
+class StpCrmCustomerAnalysis(models.Model):
+    """Who buys what, where and when: one row per product line of a posted customer
+    invoice or credit note, amounts in the invoicing company's currency (credit notes
+    negative), with the customer's region, age group, tier and classification.
+
+    Rows follow the user's access to invoices: for users, only the lines of the
+    invoices that ``account.move._search([])`` returns for them (its access rights and
+    record rules: a salesperson with "own documents" sees their own invoices, a user
+    without any access to invoices sees no row). The superuser reads every line."""
+
+    _name = "stp.crm.customer.analysis"
+    _description = "Customer Analysis"
+    _auto = False
+    _rec_name = "date"
+    _order = "date desc, id desc"
+
+    _depends = {
+        "account.move": [
+            "state",
+            "move_type",
+            "invoice_date",
+            "partner_id",
+            "commercial_partner_id",
+            "invoice_user_id",
+            "team_id",
+        ],
+        "account.move.line": [
+            "move_id",
+            "display_type",
+            "product_id",
+            "product_uom_id",
+            "quantity",
+            "balance",
+            "company_id",
+            "company_currency_id",
+        ],
+        "product.product": ["product_tmpl_id", "standard_price"],
+        "product.template": ["categ_id", "uom_id"],
+        "uom.uom": ["factor"],
+        "res.partner": [
+            "state_id",
+            "is_company",
+            "stp_birthday",
+            "stp_founding_date",
+            "stp_tier",
+            "stp_classification",
+        ],
+        "res.country.state": ["stp_region"],
+        "stp.crm.age.band": ["partner_kind", "age_from", "age_to", "company_id", "active"],
+    }
+
+    date = fields.Date(string="Invoice Date", readonly=True)
+    move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Invoiced Contact", readonly=True)
+    commercial_partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    state_id = fields.Many2one("res.country.state", string="Province", readonly=True)
+    region = fields.Selection(REGIONS, string="Region", readonly=True)
+    age_group = fields.Many2one(
+        "stp.crm.age.band",
+        string="Age Group",
+        readonly=True,
+        help="The customer's age band at the invoice date: a person's age, a company's years since its founding.",
+    )
+    customer_type = fields.Selection(
+        [("person", "Individual"), ("company", "Company")], string="Customer Type", readonly=True
+    )
+    stp_tier = fields.Selection(
+        [("a", "A"), ("b", "B"), ("c", "C")], string="Tier", readonly=True, help="The customer's current tier."
+    )
+    stp_classification = fields.Selection(
+        selection=lambda self: self.env["res.partner"]._fields["stp_classification"].selection,
+        string="Classification",
+        readonly=True,
+    )
+    user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
+    product_id = fields.Many2one("product.product", string="Product", readonly=True)
+    categ_id = fields.Many2one("product.category", string="Product Category", readonly=True)
+    quantity = fields.Float(string="Quantity", readonly=True, digits="Product Unit of Measure")
+    revenue = fields.Monetary(string="Revenue", readonly=True, currency_field="currency_id")
+    margin = fields.Monetary(
+        string="Margin",
+        readonly=True,
+        currency_field="currency_id",
+        help="Revenue minus the quantity at the product's cost in the company; empty when the product has no cost.",
+    )
+    invoice_count = fields.Integer(
+        string="# Invoices",
+        readonly=True,
+        aggregator="count_distinct",
+        help="Number of distinct customer invoices (credit notes not counted).",
+    )
+    company_id = fields.Many2one("res.company", string="Company", readonly=True)
+    currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
+
+    @property
+    def _table_query(self):
+        query = SQL("%s %s %s", self._select(), self._from(), self._where())
+        if self.env.su:
+            return query
+        invoices = self.env["account.move"]
+        if not invoices.has_access("read"):
+            return SQL("%s AND FALSE", query)
+        readable = invoices._search([("move_type", "in", ("out_invoice", "out_refund"))]).subselect()
+        return SQL("%s AND move.id IN %s", query, readable)
+
+    @api.model
+    def _select(self):
+        partners = self.env["res.partner"]
+        return SQL(
+            """
+            SELECT line.id AS id,
+                   move.invoice_date AS date,
+                   move.id AS move_id,
+                   move.partner_id AS partner_id,
+                   move.commercial_partner_id AS commercial_partner_id,
+                   COALESCE(partner.state_id, commercial.state_id) AS state_id,
+                   state.stp_region AS region,
+                   age_band.band_id AS age_group,
+                   CASE WHEN commercial.is_company THEN 'company' ELSE 'person' END AS customer_type,
+                   COALESCE(commercial.stp_tier ->> line.company_id::text, %(default_tier)s) AS stp_tier,
+                   commercial.stp_classification AS stp_classification,
+                   move.invoice_user_id AS user_id,
+                   move.team_id AS team_id,
+                   line.product_id AS product_id,
+                   template.categ_id AS categ_id,
+                   %(quantity)s AS quantity,
+                   -line.balance AS revenue,
+                   -line.balance - %(quantity)s
+                       * (product.standard_price ->> line.company_id::text)::numeric AS margin,
+                   CASE WHEN move.move_type = 'out_invoice' THEN move.id END AS invoice_count,
+                   line.company_id AS company_id,
+                   line.company_currency_id AS currency_id
+            """,
+            # A customer without a tier of its own in the company reads the default one (ir.default).
+            default_tier=partners._fields["stp_tier"].get_company_dependent_fallback(partners) or None,
+            quantity=QUANTITY,
+        )
+
+    @api.model
+    def _from(self):
+        return SQL(
+            """
+            FROM account_move_line line
+            JOIN account_move move ON move.id = line.move_id
+            JOIN res_partner commercial ON commercial.id = move.commercial_partner_id
+            LEFT JOIN res_partner partner ON partner.id = move.partner_id
+            LEFT JOIN res_country_state state ON state.id = COALESCE(partner.state_id, commercial.state_id)
+            LEFT JOIN product_product product ON product.id = line.product_id
+            LEFT JOIN product_template template ON template.id = product.product_tmpl_id
+            LEFT JOIN uom_uom uom_line ON uom_line.id = line.product_uom_id
+            LEFT JOIN uom_uom uom_template ON uom_template.id = template.uom_id
+            LEFT JOIN (%(age_bands)s) AS age_band
+                   ON age_band.company_id = line.company_id
+                  AND age_band.partner_kind = CASE WHEN commercial.is_company THEN 'company' ELSE 'person' END
+                  AND age_band.age = EXTRACT(YEAR FROM AGE(move.invoice_date, CASE WHEN commercial.is_company
+                                         THEN commercial.stp_founding_date ELSE commercial.stp_birthday END))::int
+            """,
+            age_bands=self._age_band_lookup(),
+        )
+
+    @api.model
+    def _age_band_lookup(self):
+        """The band of each (company, kind of customer, age in years): a small table joined
+        on equality, unique on those columns, so that PostgreSQL hashes it once when the
+        age group is asked for and drops the join altogether when it is not."""
+        return SQL(
+            """
+            SELECT DISTINCT ON (company.id, band.partner_kind, age.age)
+                   company.id AS company_id, band.partner_kind AS partner_kind, age.age AS age, band.id AS band_id
+              FROM res_company company
+             CROSS JOIN generate_series(0, %(no_upper)s) AS age(age)
+              JOIN stp_crm_age_band band
+                ON band.active
+               AND (band.company_id IS NULL OR band.company_id = company.id)
+               AND age.age BETWEEN band.age_from AND COALESCE(NULLIF(band.age_to, 0), %(no_upper)s)
+             ORDER BY company.id, band.partner_kind, age.age, band.company_id NULLS LAST, band.age_from
+            """,
+            no_upper=NO_UPPER_AGE,
+        )
+
+    @api.model
+    def _where(self):
+        return SQL("""
+            WHERE move.state = 'posted'
+              AND move.move_type IN ('out_invoice', 'out_refund')
+              AND line.display_type = 'product'
+        """)
