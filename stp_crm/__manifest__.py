@@ -38,6 +38,7 @@
         "data/stp_crm_contract_data.xml",
         "data/stp_crm_ticket_data.xml",
         "data/stp_crm_work_plan_data.xml",
+        "data/crm_stage_data.xml",
         "views/stp_crm_installed_product_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
@@ -54,6 +55,8 @@
         "views/stp_crm_interaction_views.xml",
         "views/stp_crm_timeline_views.xml",
         "views/stp_crm_menus.xml",
+        "views/crm_lead_views.xml",
+        "views/crm_stage_views.xml",
         "reports/stp_crm_contract_report.xml",
         "reports/stp_crm_ticket_report.xml",
     ],
@@ -62,6 +65,7 @@
         "demo/stp_crm_contract_demo.xml",
         "demo/stp_crm_ticket_demo.xml",
         "demo/stp_crm_work_plan_demo.xml",
+        "demo/crm_lead_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

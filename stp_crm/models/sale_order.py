@@ -31,3 +31,29 @@ class SaleOrder(models.Model):
                 "company_id": contract.company_id.id,
             }
         ).sudo(False)
+
+    def action_confirm(self):
+        result = super().action_confirm()
+        self._stp_promote_prospects()
+        return result
+
+    def _stp_promote_prospects(self):
+        """A prospect becomes a customer when their first order is confirmed. The
+        salesperson confirming may not write the customer's CRM fields: the change
+        is written as superuser, and the tracking and a note name who confirmed."""
+        for customer, orders in (
+            self.filtered(lambda order: order.state == "sale")
+            .grouped(lambda order: order.partner_id.commercial_partner_id.sudo())
+            .items()
+        ):
+            if customer.stp_classification != "prospect":
+                continue
+            customer.write({"stp_classification": "customer"})
+            customer.message_post(
+                body=self.env._(
+                    "Became a customer: %(user)s confirmed %(orders)s.",
+                    user=self.env.user.name,
+                    orders=", ".join(orders.mapped("name")),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
