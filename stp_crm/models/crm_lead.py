@@ -85,19 +85,29 @@ class CrmLead(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         leads = super().create(vals_list)
-        if any(vals.get("stp_forecast_override") for vals in vals_list):
-            leads._stp_check_forecast_override()
+        leads._stp_refuse_override_on_closed(
+            leads.filtered(lambda lead: lead.stp_forecast_override and lead._stp_is_closed())
+        )
         return leads
 
     def write(self, vals):
-        result = super().write(vals)
+        # Checked before writing: a refused write leaves nothing behind, not even in the cache.
         if vals.get("stp_forecast_override"):
-            self._stp_check_forecast_override()
-        return result
+            stage = self.env["crm.stage"].browse(vals["stage_id"]) if vals.get("stage_id") else None
+            active = vals.get("active", None)
+            self._stp_refuse_override_on_closed(
+                self.filtered(lambda lead: lead._stp_is_closed(stage=stage, active=active))
+            )
+        return super().write(vals)
 
-    def _stp_check_forecast_override(self):
+    def _stp_is_closed(self, stage=None, active=None):
+        """Won or lost, or would be with this ``stage``/``active`` about to be written."""
+        self.ensure_one()
+        active = self.active if active is None else active
+        return not active or (stage or self.stage_id).is_won
+
+    def _stp_refuse_override_on_closed(self, closed):
         """A won or lost opportunity is in its final category: its forecast cannot be overridden."""
-        closed = self.filtered(lambda lead: lead.stp_forecast_override and (not lead.active or lead.stage_id.is_won))
         if closed:
             raise ValidationError(
                 _(

@@ -129,7 +129,6 @@ class StpCrmTimeline(models.Model):
         string="Opportunity",
         compute="_compute_lead_id",
         search="_search_lead_id",
-        groups="sales_team.group_sale_salesman",
     )
 
     @api.model
