@@ -5,7 +5,6 @@ from odoo.tools import convert_file, file_path
 
 from .common import StpCrmUsersMixin
 
-
 TRACKING = {"tracking_disable": False, "mail_notrack": False}
 
 
