@@ -8,6 +8,7 @@ from .common import StpCrmUsersMixin
 TRACKING = {"tracking_disable": False, "mail_notrack": False}
 
 
+@tagged("post_install", "-at_install")
 class OpportunityCommon(TransactionCase, StpCrmUsersMixin):
     @classmethod
     def setUpClass(cls):
