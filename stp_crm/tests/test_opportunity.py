@@ -388,3 +388,22 @@ class TestTicketAndContractInteractions(OpportunityCommon):
     def test_no_customer_no_interaction(self):
         ticket = self.env["stp.crm.ticket"].create({"name": "Nội bộ", "user_id": self.stp_user.id})
         self.assertFalse(self._done(ticket, "mail.mail_activity_data_call", "Gọi nội bộ"))
+
+    def test_customer_portal_message_on_a_ticket_is_not_outbound(self):
+        portal = new_test_user(self.env, login="portal_mai", groups="base.group_portal")
+        portal.partner_id.parent_id = self.customer
+        ticket = self.env["stp.crm.ticket"].create(
+            {"name": "Máy dừng", "partner_id": portal.partner_id.id, "user_id": self.stp_user.id}
+        )
+        ticket.message_subscribe(partner_ids=self.contact.ids)  # a colleague of the author follows
+        ticket.with_user(portal).message_post(
+            body="Máy vẫn dừng", message_type="comment", subtype_xmlid="mail.mt_comment"
+        )
+        self.assertFalse(self.env["stp.crm.interaction"].search([("partner_id", "=", self.customer.id)]))
+        ticket.with_user(self.stp_user).message_post(
+            body="Kỹ thuật viên sẽ đến", message_type="comment", subtype_xmlid="mail.mt_comment"
+        )
+        self.assertRecordValues(
+            self.env["stp.crm.interaction"].search([("partner_id", "=", self.customer.id)]),
+            [{"channel": "email", "direction": "outbound", "user_id": self.stp_user.id}],
+        )
