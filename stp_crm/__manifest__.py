@@ -44,6 +44,7 @@
         "data/stp_crm_forecast_data.xml",
         "data/stp_crm_receivable_data.xml",
         "data/stp_crm_analysis_data.xml",
+        "data/crm_stage_data.xml",
         "views/stp_crm_installed_product_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
@@ -74,6 +75,8 @@
         "views/stp_crm_age_band_views.xml",
         "views/stp_crm_customer_analysis_views.xml",
         "views/stp_crm_analysis_menus.xml",
+        "views/crm_lead_views.xml",
+        "views/crm_stage_views.xml",
         "reports/stp_crm_contract_report.xml",
         "reports/stp_crm_ticket_report.xml",
         "reports/stp_crm_customer_profile_report.xml",
@@ -86,6 +89,7 @@
         "demo/stp_crm_forecast_demo.xml",
         "demo/stp_crm_finance_demo.xml",
         "demo/stp_crm_analysis_demo.xml",
+        "demo/crm_lead_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -9,6 +9,7 @@ from odoo.tools import SQL
 from .cron_batch import run_batch
 
 TIERS = [("a", "A"), ("b", "B"), ("c", "C")]
+PROSPECT_QUALITIES = [("good", "Good"), ("normal", "Normal"), ("poor", "Poor")]
 TIER_BATCH_SIZE = 1000  # 1 to 8 s a call on a busy 2-core machine: far inside limit_time_real_cron
 RECENT_INTERACTION_DAYS = 90
 # Our assessment of a customer is internal: CRM users only (never portal users).
@@ -80,7 +81,7 @@ class ResPartner(models.Model):
         groups=CRM_USER,
     )
     stp_prospect_quality = fields.Selection(
-        [("good", "Good"), ("normal", "Normal"), ("poor", "Poor")],
+        PROSPECT_QUALITIES,
         string="Prospect Quality",
         tracking=True,
         groups=CRM_USER,

@@ -52,6 +52,7 @@ class SaleOrder(models.Model):
         result = super().action_confirm()
         for order, warning in warnings.items():
             order._stp_notify_credit_limit(warning)
+        self._stp_promote_prospects()
         return result
 
     def _stp_over_credit_limit(self):
@@ -90,3 +91,27 @@ class SaleOrder(models.Model):
         )
         leader = self.team_id.sudo().user_id
         return leader if leader in managers else managers.sorted("id")[:1]
+
+    # ------------------------------------------------------------------
+    # Prospects become customers on their first confirmed order
+    # ------------------------------------------------------------------
+    def _stp_promote_prospects(self):
+        """A prospect becomes a customer when their first order is confirmed. The
+        salesperson confirming may not write the customer's CRM fields: the change
+        is written as superuser, and the tracking and a note name who confirmed."""
+        for customer, orders in (
+            self.filtered(lambda order: order.state == "sale")
+            .grouped(lambda order: order.partner_id.commercial_partner_id.sudo())
+            .items()
+        ):
+            if customer.stp_classification != "prospect":
+                continue
+            customer.write({"stp_classification": "customer"})
+            customer.message_post(
+                body=self.env._(
+                    "Became a customer: %(user)s confirmed %(orders)s.",
+                    user=self.env.user.name,
+                    orders=", ".join(orders.mapped("name")),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )

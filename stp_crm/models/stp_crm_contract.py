@@ -24,7 +24,7 @@ STATE_TRANSITION = object()
 class StpCrmContract(models.Model):
     _name = "stp.crm.contract"
     _description = "Contract"
-    _inherit = ["mail.thread", "mail.activity.mixin", "stp.crm.input.mixin"]
+    _inherit = ["stp.crm.interaction.source", "mail.activity.mixin", "stp.crm.input.mixin"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
     _rec_names_search = ["number", "name"]
@@ -73,6 +73,9 @@ class StpCrmContract(models.Model):
         check_company=True,
         domain="[('share', '=', False)]",
         help="Salesperson (sale contract) or buyer (purchase contract).",
+    )
+    lead_id = fields.Many2one(
+        "crm.lead", string="Opportunity", index="btree_not_null", tracking=True, check_company=True, copy=False
     )
     date_signed = fields.Date(string="Signing Date", tracking=True, copy=False)
     date_start = fields.Date(
@@ -144,6 +147,18 @@ class StpCrmContract(models.Model):
         ("number_company_uniq", "unique(number, company_id)", "The contract number must be unique per company."),
         ("previous_contract_uniq", "unique(previous_contract_id)", "A contract can be renewed only once."),
     ]
+
+    def _stp_interaction_values(self):
+        """Calls and meetings done on a contract are interactions with its partner."""
+        self.ensure_one()
+        if not self.commercial_partner_id:
+            return {}
+        return {
+            "partner_id": self.commercial_partner_id.id,
+            "lead_id": self.lead_id.id,
+            "user_id": self.user_id.id,
+            "company_id": self.company_id.id,
+        }
 
     # ------------------------------------------------------------------
     # Computes

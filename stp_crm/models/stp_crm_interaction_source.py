@@ -43,8 +43,8 @@ class StpCrmInteractionSource(models.AbstractModel):
             lambda partner: partner.commercial_partner_id == customer
         )
         sent_to_customer = message.subtype_id == self.env.ref("mail.mt_comment") and customer_recipients
-        if not inbound and not sent_to_customer:
-            return
+        if not inbound and (not sent_to_customer or author.commercial_partner_id == customer):
+            return  # nothing from or to the customer, or the customer's own portal message
         values.update(
             channel="email",
             direction="inbound" if inbound else "outbound",

@@ -24,6 +24,7 @@ class StpCrmTicket(models.Model):
     _inherit = [
         "portal.mixin",
         "mail.thread.cc",
+        "stp.crm.interaction.source",
         "mail.activity.mixin",
         "rating.mixin",
         "stp.crm.input.mixin",
@@ -74,6 +75,15 @@ class StpCrmTicket(models.Model):
         index=True,
         tracking=True,
         domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
+    )
+    lead_id = fields.Many2one(
+        "crm.lead",
+        string="Opportunity",
+        index="btree_not_null",
+        tracking=True,
+        check_company=True,
+        copy=False,
+        groups=INTERNAL,
     )
     stage_id = fields.Many2one(
         "stp.crm.ticket.stage",
@@ -438,6 +448,18 @@ class StpCrmTicket(models.Model):
         super()._compute_access_url()
         for ticket in self:
             ticket.access_url = f"/my/tickets/{ticket.id}"
+
+    def _stp_interaction_values(self):
+        """Calls and meetings done on a ticket are interactions with its customer."""
+        self.ensure_one()
+        if not self.commercial_partner_id:
+            return {}
+        return {
+            "partner_id": self.commercial_partner_id.id,
+            "lead_id": self.sudo().lead_id.id,
+            "user_id": self.user_id.id,
+            "company_id": self.company_id.id,
+        }
 
     @api.depends("number", "name")
     def _compute_display_name(self):

@@ -1,4 +1,5 @@
-from odoo import fields, models, tools
+from odoo import api, fields, models, tools
+from odoo.osv import expression
 from odoo.tools import SQL
 
 
@@ -24,6 +25,11 @@ class StpCrmTimeline(models.Model):
     ``env[res_model]._search([])`` returns for them, i.e. under that model's access
     rights and record rules (``_table_query``); a model the user may not read at all
     contributes no row. Every search, count, read and read_group goes through it.
+
+    ``lead_id`` (the opportunity of an event, for its history) is not a column: it
+    is read and searched through the source records' own link to their opportunity,
+    given per source model by ``_timeline_lead_fields()``; a source without one is
+    simply not in it.
     """
 
     _name = "stp.crm.timeline"
@@ -118,6 +124,53 @@ class StpCrmTimeline(models.Model):
     company_id = fields.Many2one("res.company", string="Company", readonly=True)
     res_model = fields.Char(string="Source Model", readonly=True)
     res_id = fields.Integer(string="Source Record", readonly=True)
+    lead_id = fields.Many2one(
+        "crm.lead",
+        string="Opportunity",
+        compute="_compute_lead_id",
+        search="_search_lead_id",
+    )
+
+    @api.model
+    def _timeline_lead_fields(self):
+        """{source model: path of its opportunity}; overrides add theirs."""
+        return {
+            "sale.order": "opportunity_id",
+            "stock.picking": "sale_id.opportunity_id",
+            "stp.crm.interaction": "lead_id",
+            "stp.crm.work.plan": "lead_id",
+            "stp.crm.contract": "lead_id",
+            "stp.crm.ticket": "lead_id",
+        }
+
+    def _compute_lead_id(self):
+        lead_fields = self._timeline_lead_fields()
+        self.lead_id = False
+        for res_model, events in self.grouped("res_model").items():
+            if res_model not in lead_fields:
+                continue
+            # The user may read the event's source (the table says so), not always
+            # every record on the path to its opportunity (a delivery's sale order).
+            sources = self.env[res_model].sudo().browse(events.mapped("res_id"))
+            lead_by_source = {source.id: source.mapped(lead_fields[res_model]) for source in sources}
+            for event in events:
+                event.lead_id = lead_by_source[event.res_id].sudo(False)
+
+    def _search_lead_id(self, operator, value):
+        if operator not in ("=", "in"):
+            raise NotImplementedError(self.env._("Search the history of opportunities with = or in."))
+        domains = [
+            [
+                ("res_model", "=", res_model),
+                (
+                    "res_id",
+                    "in",
+                    self.env[res_model].sudo().with_context(active_test=False)._search([(path, operator, value)]),
+                ),
+            ]
+            for res_model, path in self._timeline_lead_fields().items()
+        ]
+        return expression.OR(domains)
 
     def _timeline_queries(self):
         """{source model: the SQL of its rows}; overrides add theirs."""
