@@ -136,6 +136,7 @@ class TestCreditLimit(StpCrmReceivableCommon):
         self.company.stp_credit_limit_policy = "warn"
         order = self._order(500)
         self.assertIn("credit limit", order.partner_credit_warning)
+        self.assertNotIn("cannot be confirmed", order.partner_credit_warning)
         order.action_confirm()
         self.assertEqual(order.state, "sale")
         activity = order.sudo().activity_ids
@@ -148,6 +149,7 @@ class TestCreditLimit(StpCrmReceivableCommon):
     def test_block(self):
         self.company.stp_credit_limit_policy = "block"
         order = self._order(500)
+        self.assertIn("cannot be confirmed", order.partner_credit_warning)
         with self.assertRaises(UserError) as caught:
             order.action_confirm()
         self.assertIn("credit limit", str(caught.exception))
