@@ -57,6 +57,14 @@ class TestReceivables(StpCrmReceivableCommon):
         self.assertEqual(self.customer.stp_receivable_due, 0)
         self.assertEqual(self.customer.stp_aging_31_60, 0)
 
+    def test_open_journal_items(self):
+        invoice = self._invoice_due(self.customer, 1000, 10)
+        action = self.customer_contact.with_user(self.stp_user).action_stp_open_receivables()
+        lines = self.env["account.move.line"].with_user(self.stp_user).search(action["domain"])
+        self.assertEqual(
+            lines, invoice.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable")
+        )
+
     def test_search_overdue(self):
         other = self.env["res.partner"].create({"name": "Công ty Đúng Hạn", "is_company": True})
         self._invoice_due(self.customer, 1000, 10)
