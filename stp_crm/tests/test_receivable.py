@@ -98,6 +98,18 @@ class TestReceivables(StpCrmReceivableCommon):
         self.assertEqual(few_queries, many_queries)
         self.assertLessEqual(many_queries, 3)
 
+    def test_vietnamese_labels(self):
+        self.env["res.lang"]._activate_lang("vi_VN")
+        self.env["ir.module.module"]._load_module_terms(["stp_crm"], ["vi_VN"], overwrite=True)
+        env_vi = self.env(context={"lang": "vi_VN"})
+        partner_fields = env_vi["res.partner"].fields_get(["stp_receivable_due", "stp_receivable_overdue"])
+        self.assertEqual(partner_fields["stp_receivable_due"]["string"], "Công nợ")
+        self.assertEqual(partner_fields["stp_receivable_overdue"]["string"], "Quá hạn")
+        policy = env_vi["res.company"].fields_get(["stp_credit_limit_policy"])["stp_credit_limit_policy"]
+        self.assertEqual(policy["string"], "Chính sách hạn mức tín dụng")
+        self.assertEqual(env_vi["ir.model"]._get("stp.crm.investment").name, "Đầu tư CRM")
+        self.assertIn("Lợi tức đầu tư", env_vi["stp.crm.roi.report"].fields_get(["roi"])["roi"]["string"])
+
     def test_user_without_accounting_rights_sees_no_receivables(self):
         self._invoice_due(self.customer, 1000, 10)
         for user in (self.crm_only, self.sales_own):
