@@ -42,8 +42,7 @@ class SaleOrder(models.Model):
         if blocked:
             raise UserError(
                 _(
-                    "%(order)s cannot be confirmed: the customer is over their credit limit and the company "
-                    "blocks such orders.\n%(warning)s",
+                    "%(order)s cannot be confirmed.\n%(warning)s",
                     order=blocked[0].name,
                     warning=blocked[0].partner_credit_warning,
                 )
