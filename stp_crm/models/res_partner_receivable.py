@@ -129,7 +129,7 @@ class ResPartner(models.Model):
 
     @api.readonly
     def action_stp_open_receivables(self):
-        """The customer's open receivable journal items, oldest due date first."""
+        """The customer's open receivable journal items (current company)."""
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("account.action_account_moves_all_a")
         action["domain"] = [
@@ -139,21 +139,25 @@ class ResPartner(models.Model):
             ("reconciled", "=", False),
             ("company_id", "=", self.env.company.id),
         ]
-        action["context"] = {"search_default_group_by_partner": 0}
+        action["context"] = {"create": 0}
         return action
 
     # ------------------------------------------------------------------
     # Dunning: a work plan for the salesperson, once per overdue episode
     # ------------------------------------------------------------------
     @api.model
+    def _stp_overdue_partners_query(self, company):
+        """SQL of the commercial partners with something overdue in ``company`` today."""
+        return SQL(
+            "(SELECT r.partner_id FROM (%s) r WHERE ROUND(r.stp_receivable_overdue, 6) > 0)",
+            self._stp_receivable_query(company, fields.Date.context_today(self)),
+        )
+
+    @api.model
     def _stp_dunning_pending_domain(self, company):
         """Commercial partners with something overdue in ``company`` and no open
         dunning episode there (no dunning plan of a running episode)."""
-        today = fields.Date.context_today(self)
-        overdue = SQL(
-            "(SELECT r.partner_id FROM (%s) r WHERE ROUND(r.stp_receivable_overdue, 6) > 0)",
-            self._stp_receivable_query(company, today),
-        )
+        overdue = self._stp_overdue_partners_query(company)
         self.env["stp.crm.work.plan"].flush_model(["partner_id", "company_id", "stp_dunning_open"])
         episodes = SQL(
             "(SELECT partner_id FROM stp_crm_work_plan WHERE stp_dunning_open AND company_id = %s)", company.id
@@ -186,19 +190,15 @@ class ResPartner(models.Model):
     @api.model
     def _stp_close_dunning_episodes(self):
         """An episode ends when nothing of the customer is overdue any more in its company:
-        one UPDATE of the open episodes' plans."""
-        today = fields.Date.context_today(self)
+        one UPDATE of the open episodes' plans per company."""
         plans = self.env["stp.crm.work.plan"]
         plans.flush_model(["stp_dunning_open"])
         for company in self.env["res.company"].sudo().search([]):
-            overdue = SQL(
-                "SELECT r.partner_id FROM (%s) r WHERE ROUND(r.stp_receivable_overdue, 6) > 0",
-                self._stp_receivable_query(company, today),
-            )
+            overdue = self._stp_overdue_partners_query(company)
             self.env.cr.execute(
                 SQL(
                     """UPDATE stp_crm_work_plan SET stp_dunning_open = FALSE
-                        WHERE stp_dunning_open AND company_id = %s AND partner_id NOT IN (%s)""",
+                        WHERE stp_dunning_open AND company_id = %s AND partner_id NOT IN %s""",
                     company.id,
                     overdue,
                 )

@@ -42,8 +42,7 @@ class SaleOrder(models.Model):
         if blocked:
             raise UserError(
                 _(
-                    "%(order)s cannot be confirmed: the customer is over their credit limit and the company "
-                    "blocks such orders.\n%(warning)s",
+                    "%(order)s cannot be confirmed.\n%(warning)s",
                     order=blocked[0].name,
                     warning=blocked[0].partner_credit_warning,
                 )
@@ -54,6 +53,15 @@ class SaleOrder(models.Model):
             order._stp_notify_credit_limit(warning)
         self._stp_promote_prospects()
         return result
+
+    @api.depends("company_id", "partner_id", "amount_total", "company_id.stp_credit_limit_policy")
+    def _compute_partner_credit_warning(self):
+        super()._compute_partner_credit_warning()
+        for order in self:
+            if order.partner_credit_warning and order.company_id.stp_credit_limit_policy == "block":
+                order.partner_credit_warning += "\n" + _(
+                    "Your company blocks orders over the credit limit: this one cannot be confirmed."
+                )
 
     def _stp_over_credit_limit(self):
         """The orders of ``self`` that take their customer over the credit limit, by

@@ -85,6 +85,24 @@ class TestCrmRoi(StpCrmAccountCommon):
         self.assertEqual([round(group["roi"] or 0, 2) for group in grouped], [20.0, 2.67, 0.0])
         self.assertEqual(grouped[0]["investment"], 1000)
 
+    def test_sorted_by_roi(self):
+        self._investment(date(2026, 1, 10), 1000)
+        self._won_order(date(2026, 1, 15), 5)  # 20 %
+        self._investment(date(2026, 2, 10), 1000)
+        self._won_order(date(2026, 2, 15), 10)  # 40 %
+        groups = self._report().read_group(
+            [("company_id", "=", self.company.id)], ["roi:sum"], ["date:month"], orderby="roi desc", lazy=False
+        )
+        self.assertEqual([round(group["roi"], 2) for group in groups], [40.0, 20.0])
+
+    def test_other_companies_are_invisible(self):
+        other = self.env["res.company"].create({"name": "Công ty Khác"})
+        self.env["stp.crm.investment"].create(
+            {"name": "Khác", "date": date(2026, 1, 10), "category": "training", "amount": 5, "company_id": other.id}
+        )
+        self.assertFalse(self.env["stp.crm.investment"].with_user(self.stp_manager).search([]))
+        self.assertFalse(self._report().search([("company_id", "=", other.id)]))
+
     def test_investments_in_foreign_currency_are_converted(self):
         currency = self.setup_other_currency("EUR", rates=[("2026-01-01", 2.0)])
         investment = self._investment(date(2026, 1, 10), 1000, currency_id=currency.id)

@@ -57,6 +57,14 @@ class TestReceivables(StpCrmReceivableCommon):
         self.assertEqual(self.customer.stp_receivable_due, 0)
         self.assertEqual(self.customer.stp_aging_31_60, 0)
 
+    def test_open_journal_items(self):
+        invoice = self._invoice_due(self.customer, 1000, 10)
+        action = self.customer_contact.with_user(self.stp_user).action_stp_open_receivables()
+        lines = self.env["account.move.line"].with_user(self.stp_user).search(action["domain"])
+        self.assertEqual(
+            lines, invoice.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable")
+        )
+
     def test_search_overdue(self):
         other = self.env["res.partner"].create({"name": "Công ty Đúng Hạn", "is_company": True})
         self._invoice_due(self.customer, 1000, 10)
@@ -89,6 +97,18 @@ class TestReceivables(StpCrmReceivableCommon):
         self.assertEqual((few_total, many_total), (400, 500))
         self.assertEqual(few_queries, many_queries)
         self.assertLessEqual(many_queries, 3)
+
+    def test_vietnamese_labels(self):
+        self.env["res.lang"]._activate_lang("vi_VN")
+        self.env["ir.module.module"]._load_module_terms(["stp_crm"], ["vi_VN"], overwrite=True)
+        env_vi = self.env(context={"lang": "vi_VN"})
+        partner_fields = env_vi["res.partner"].fields_get(["stp_receivable_due", "stp_receivable_overdue"])
+        self.assertEqual(partner_fields["stp_receivable_due"]["string"], "Công nợ")
+        self.assertEqual(partner_fields["stp_receivable_overdue"]["string"], "Quá hạn")
+        policy = env_vi["res.company"].fields_get(["stp_credit_limit_policy"])["stp_credit_limit_policy"]
+        self.assertEqual(policy["string"], "Chính sách hạn mức tín dụng")
+        self.assertEqual(env_vi["ir.model"]._get("stp.crm.investment").name, "Đầu tư CRM")
+        self.assertIn("Lợi tức đầu tư", env_vi["stp.crm.roi.report"].fields_get(["roi"])["roi"]["string"])
 
     def test_user_without_accounting_rights_sees_no_receivables(self):
         self._invoice_due(self.customer, 1000, 10)
@@ -136,6 +156,7 @@ class TestCreditLimit(StpCrmReceivableCommon):
         self.company.stp_credit_limit_policy = "warn"
         order = self._order(500)
         self.assertIn("credit limit", order.partner_credit_warning)
+        self.assertNotIn("cannot be confirmed", order.partner_credit_warning)
         order.action_confirm()
         self.assertEqual(order.state, "sale")
         activity = order.sudo().activity_ids
@@ -148,6 +169,7 @@ class TestCreditLimit(StpCrmReceivableCommon):
     def test_block(self):
         self.company.stp_credit_limit_policy = "block"
         order = self._order(500)
+        self.assertIn("cannot be confirmed", order.partner_credit_warning)
         with self.assertRaises(UserError) as caught:
             order.action_confirm()
         self.assertIn("credit limit", str(caught.exception))
