@@ -1,3 +1,4 @@
+from collections import defaultdict
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -179,15 +180,28 @@ class ResPartner(models.Model):
     def _stp_update_tiers(self, companies=None):
         """Recompute the tier of the commercial partners of ``self`` and of all
         their contacts, in every company (or in ``companies``). The number of
-        queries does not depend on the number of partners, only on what changes."""
-        commercial = self.commercial_partner_id.with_context(active_test=False)
+        queries does not depend on the number of partners, only on what changes.
+
+        A customer's first tier (it was never assessed: no ``stp_tier_date``) is its
+        initial value, set without a chatter note, as Odoo does not track the initial
+        values of a new record; every later change is tracked."""
+        partners = self.sudo().with_context(active_test=False)
+        partners.fetch(["commercial_partner_id"])
+        commercial = partners.commercial_partner_id
         if not commercial:
             return
-        family = self.with_context(active_test=False).search([("commercial_partner_id", "in", commercial.ids)])
+        # Only the fields read below: a plain read would fetch every column of res.partner.
+        family = partners.search_fetch(
+            [("commercial_partner_id", "in", commercial.ids)],
+            ["commercial_partner_id", "stp_tier_locked", "stp_tier_date"],
+        )
+        first_heads = commercial.filtered(lambda head: not head.stp_tier_date)
+        first_head_ids = set(first_heads.ids)
         for company in companies or self.env["res.company"].sudo().search([]):
             revenue = commercial._stp_revenue_by_partner(company)
-            family_in_company = family.with_company(company).sudo()
-            changes = {}
+            family_in_company = family.with_company(company)
+            family_in_company.fetch(["stp_tier"])
+            changes = defaultdict(list)
             for partner in family_in_company:
                 head = partner.commercial_partner_id
                 if partner.stp_tier_locked:
@@ -197,9 +211,12 @@ class ResPartner(models.Model):
                 else:
                     tier = self._stp_tier_for_revenue(company, revenue.get(head.id, 0.0))
                 if partner.stp_tier != tier:
-                    changes.setdefault(tier, []).append(partner.id)
-            for tier, partner_ids in changes.items():
-                family_in_company.browse(partner_ids)._stp_write_tier(tier)
+                    changes[tier, head.id in first_head_ids].append(partner.id)
+            for (tier, first), partner_ids in changes.items():
+                changed = family_in_company.browse(partner_ids)
+                (changed.with_context(mail_notrack=True) if first else changed)._stp_write_tier(tier)
+        if first_heads:
+            first_heads._stp_set_tier_date(fields.Date.context_today(self))
 
     def _stp_write_tier(self, tier):
         """Set the computed ``tier`` (one company, one write) and log the change in the
@@ -285,17 +302,21 @@ class ResPartner(models.Model):
     @api.model
     def _stp_mark_requested_retier(self):
         """If a re-tier was requested, make every commercial partner whose tier follows
-        the thresholds (not locked) due again, in one UPDATE."""
+        the thresholds (not locked) due again, in one UPDATE: those computed today are
+        dated yesterday (not emptied: an empty date means never assessed)."""
         params = self.env["ir.config_parameter"].sudo()
         if not params.get_param(RETIER_REQUEST_PARAM):
             return
         params.set_param(RETIER_REQUEST_PARAM, False)
         self.flush_model(["stp_tier_date", "stp_tier_locked", "is_company", "parent_id"])
+        today = fields.Date.context_today(self)
         self.env.cr.execute(
             SQL(
-                """UPDATE res_partner SET stp_tier_date = NULL
-                    WHERE stp_tier_date IS NOT NULL AND stp_tier_locked IS NOT TRUE
-                      AND (is_company OR parent_id IS NULL)"""
+                """UPDATE res_partner SET stp_tier_date = %s
+                    WHERE stp_tier_date >= %s AND stp_tier_locked IS NOT TRUE
+                      AND (is_company OR parent_id IS NULL)""",
+                today - timedelta(days=1),
+                today,
             )
         )
         self.invalidate_model(["stp_tier_date"])
