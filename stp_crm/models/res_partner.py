@@ -170,14 +170,10 @@ class ResPartner(models.Model):
         return {partner.id: amount for partner, amount in groups}
 
     @api.model
-    def _stp_tier_for_revenue(self, company, revenue):
-        return self._stp_tier_rule(company)(revenue)
-
-    @api.model
     def _stp_tier_rule(self, company):
         """The tier of a revenue in ``company``: ``currency.compare_amounts(revenue,
         threshold) >= 0`` per threshold, rounding only near a threshold (a re-tier
-        applies it to a thousand revenues at a time)."""
+        applies it to thousands of revenues at a time)."""
         currency = company.currency_id
         thresholds = (("a", company.stp_tier_a_threshold), ("b", company.stp_tier_b_threshold))
 
@@ -204,7 +200,7 @@ class ResPartner(models.Model):
         initial value, set without a chatter note, as Odoo does not track the initial
         values of a new record; every later change is tracked."""
         partners = self.sudo().with_context(active_test=False)
-        partners.fetch(["commercial_partner_id", "stp_tier_date"])
+        partners.fetch(["commercial_partner_id"])
         commercial = partners.commercial_partner_id
         if not commercial:
             return
