@@ -197,6 +197,13 @@ def bench_retier(partners):
         "read_group invoices by customer",
         native_group,
     )
+    moved = bench_retier_tracked(partners)
+    row(
+        f"re-tier {len(partners)} customers after a thresholds change (tiers change, tracked)",
+        moved,
+        "read_group invoices by customer",
+        native_group,
+    )
     sample = partners[:500]
     native_total = timed(lambda: sample.mapped("total_invoiced"))
     native_total = (native_total[0] * len(partners) / len(sample), native_total[1] * len(partners) // len(sample))
@@ -208,6 +215,26 @@ def bench_retier(partners):
     native_save = timed(lambda: company.write({"phone": "+84 28 3822 0000"}))
     row("save tier thresholds (marks customers, triggers the cron)", save, "save company phone", native_save)
     env.cr.rollback()
+
+
+def bench_retier_tracked(partners):
+    """Thresholds raised so that every customer moves to C: each change gets its chatter
+    note (the customers were assessed before). Then the thresholds are restored and the
+    notes deleted (the next run starts by resetting the tiers)."""
+    company = env.company
+    thresholds = {name: company[name] for name in ("stp_tier_a_threshold", "stp_tier_b_threshold")}
+    env.cr.execute("SELECT COALESCE(MAX(id), 0) FROM mail_message")
+    last_message = env.cr.fetchone()[0]
+    company.write({"stp_tier_a_threshold": 10**13, "stp_tier_b_threshold": 10**12})
+    env.cr.commit()
+    moved = timed(retier_until_done)
+    env.cr.execute(
+        "DELETE FROM mail_message WHERE id > %s AND model = 'res.partner' AND message_type = 'notification'",
+        [last_message],
+    )
+    company.write(thresholds)
+    env.cr.commit()
+    return moved
 
 
 def list_spec(model, keep):

@@ -2,7 +2,7 @@
     "name": "STP CRM",
     "summary": "Customer relationship management for Vietnamese companies: "
     "customer profiles, A/B/C tiers, installed base, work plans, contracts, tickets",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/CRM",
     "author": "STP CRM",
     "website": "https://github.com/stp-crm/stp_crm",

@@ -5,7 +5,8 @@ class AccountMove(models.Model):
     _inherit = "account.move"
 
     # The customer's invoices, looked up by the tier and lifetime value crons (a batch of
-    # customers at a time) and by the customer analysis of one customer.
+    # customers at a time; without it each batch reads every invoice of the company) and
+    # by the customer analysis of one customer.
     commercial_partner_id = fields.Many2one(index="btree_not_null")
 
     def _post(self, soft=True):

@@ -46,3 +46,4 @@ from . import test_customer_analysis_ui
 from . import test_opportunity
 from . import test_opportunity_ui
 from . import test_opportunity_xmlrpc
+from . import test_migration

@@ -147,6 +147,48 @@ class TestPartnerTier(StpCrmAccountCommon):
         self.assertEqual(len(tracking), 1)
         self.assertEqual(tracking.new_value_char, "A")
 
+    def _invoice_quietly(self, partner, amount):
+        """Post an invoice without the immediate re-tier (as a mass import does)."""
+        invoice = self.init_invoice(
+            "out_invoice", partner=partner, invoice_date=self._today(), amounts=[amount], taxes=[]
+        )
+        invoice.with_context(skip_stp_tier_update=True).action_post()
+
+    def _tier_notes(self, partner):
+        self._flush_tracking()
+        self.env.invalidate_all()
+        return partner.message_ids.tracking_value_ids.filtered(lambda t: t.field_id.name == "stp_tier")
+
+    def test_first_tier_is_set_without_note_then_changes_are_tracked(self):
+        # A customer never assessed (no tier date) gets its first tier as an initial value,
+        # without a chatter note (as Odoo does not track a new record's initial values).
+        customer = self.env["res.partner"].create({"name": "Khách mới", "is_company": True})
+        self.assertFalse(customer.stp_tier_date)
+        self._invoice_quietly(customer, 3_000.0)
+        tracked = customer.with_context(tracking_disable=False, mail_notrack=False)
+        tracked._stp_update_tiers()
+        self.assertEqual(customer.stp_tier, "b")
+        self.assertEqual(customer.stp_tier_date, self._today(), "assessed: later changes are tracked")
+        self.assertFalse(self._tier_notes(customer))
+        # The next change is a real one: tracked.
+        self._invoice_quietly(customer, 8_000.0)
+        tracked._stp_update_tiers()
+        notes = self._tier_notes(customer)
+        self.assertEqual(len(notes), 1)
+        self.assertEqual((notes.old_value_char, notes.new_value_char), ("B", "A"))
+
+    def test_threshold_change_moves_are_tracked(self):
+        # Customers made due again by a threshold change keep their date: their moves are tracked.
+        self._invoice(self.customer, 3_000.0)
+        self._retier_all()
+        self.company.write({"stp_tier_b_threshold": 5_000.0})
+        self.env["res.partner"]._stp_mark_requested_retier()
+        self.assertEqual(self.customer.stp_tier_date, self._today() - relativedelta(days=1))
+        self.customer.with_context(tracking_disable=False, mail_notrack=False)._stp_retier_batch(self._today())
+        self.assertEqual(self.customer.stp_tier, "c")
+        notes = self._tier_notes(self.customer)
+        self.assertEqual((notes.old_value_char, notes.new_value_char), ("B", "C"))
+
     def test_batch_cron_retiers_everyone_once_per_day(self):
         partners = self.env["res.partner"].create([{"name": f"Khách {i}", "is_company": True} for i in range(7)])
         invoices = self.env["account.move"]

@@ -29,9 +29,9 @@ class TestTierPerformance(StpCrmAccountCommon):
 
     def test_constant_queries_when_nothing_changes(self):
         self._recompute(self.partners)  # settle the tiers
-        with self.assertQueryCount(9):
+        with self.assertQueryCount(8):
             self._recompute(self.partners[:10])
-        with self.assertQueryCount(9):
+        with self.assertQueryCount(8):
             self._recompute(self.partners)
 
     def test_constant_queries_when_tiers_change(self):
@@ -54,8 +54,8 @@ class TestTierPerformance(StpCrmAccountCommon):
         cron = "stp_crm.ir_cron_stp_retier_partners"
         cron_call(self.env, cron, batch_size=1)  # fills the registry caches
         self.env.invalidate_all()
-        with self.assertQueryCount(29):
+        with self.assertQueryCount(28):
             self.assertEqual(cron_call(self.env, cron, batch_size=10), (10, 49))
         self.env.invalidate_all()
-        with self.assertQueryCount(29):
+        with self.assertQueryCount(28):
             self.assertEqual(cron_call(self.env, cron, batch_size=40), (40, 9))
