@@ -121,8 +121,10 @@ class TestTimeline(StpCrmAccountCommon):
             {"partner_id": self.customer.id, "summary": "Của đồng nghiệp", "user_id": self.stp_user_2.id}
         )
         rows = self._rows(timeline)
-        self.assertIn(self.interaction.id, rows.filtered(lambda row: row.event_type == "interaction").mapped("res_id"))
-        self.assertNotIn(hidden.id, rows.mapped("res_id"))
+        # res_id is an id in its source's table: compare interactions with interactions only.
+        interaction_ids = rows.filtered(lambda row: row.event_type == "interaction").mapped("res_id")
+        self.assertIn(self.interaction.id, interaction_ids)
+        self.assertNotIn(hidden.id, interaction_ids)
         manager_rows = self._rows(self.Timeline.with_user(self.stp_manager))
         self.assertIn(hidden.id, manager_rows.filtered(lambda row: row.event_type == "interaction").mapped("res_id"))
         # A CRM manager with Sales "own documents" rights does not see a colleague's order.
