@@ -56,6 +56,11 @@
         "views/stp_crm_menus.xml",
         "reports/stp_crm_contract_report.xml",
         "reports/stp_crm_ticket_report.xml",
+        "security/stp_crm_campaign_security.xml",
+        "data/stp_crm_campaign_data.xml",
+        "views/stp_crm_campaign_views.xml",
+        "views/res_partner_campaign_views.xml",
+        "views/stp_crm_campaign_menus.xml",
     ],
     "demo": [
         "demo/stp_crm_partner_demo.xml",

@@ -25,3 +25,6 @@ from . import crm_stage
 from . import crm_lead
 from . import mail_activity
 from . import ir_module_module
+from . import stp_crm_campaign
+from . import stp_crm_campaign_line
+from . import res_partner_campaign

@@ -1,1 +1,2 @@
 from . import stp_crm_timeline
+from . import stp_crm_timeline_campaign
