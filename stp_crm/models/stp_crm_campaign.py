@@ -70,6 +70,7 @@ class StpCrmCampaign(models.Model):
         string="Date",
         compute="_compute_date",
         store=True,
+        precompute=True,
         readonly=False,
         required=True,
         index=True,
@@ -288,9 +289,7 @@ class StpCrmCampaign(models.Model):
     def create(self, vals_list):
         if any(vals.get("state", "draft") not in ("draft", "scheduled") for vals in vals_list):
             raise UserError(_("A campaign is created as a draft or scheduled; the Launch action starts it."))
-        return super(StpCrmCampaign, self.with_context(stp_campaign_state_transition=STATE_TRANSITION)).create(
-            vals_list
-        )
+        return super().create(vals_list)
 
     def write(self, vals):
         if "state" in vals and self.env.context.get("stp_campaign_state_transition") is not STATE_TRANSITION:

@@ -33,3 +33,4 @@ from . import test_visibility_xmlrpc
 from . import test_clickbot
 from . import test_views
 from . import test_populate
+from . import test_campaign
