@@ -111,7 +111,15 @@ class StpCrmCampaign(models.Model):
         help="A product tracked in stock: each recipient gets a delivery of it from the warehouse.",
     )
     gift_quantity = fields.Float(string="Gift Quantity", default=1.0, digits="Product Unit of Measure")
-    warehouse_id = fields.Many2one("stock.warehouse", string="Warehouse", check_company=True)
+    warehouse_id = fields.Many2one(
+        "stock.warehouse",
+        string="Warehouse",
+        check_company=True,
+        compute="_compute_warehouse_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
     mail_template_id = fields.Many2one(
         "mail.template",
         string="Email Template",
@@ -176,6 +184,14 @@ class StpCrmCampaign(models.Model):
         for campaign in self:
             if campaign.occasion != "custom" or not campaign.date:
                 campaign.date = next_occasion_date(campaign.occasion, today)
+
+    @api.depends("company_id")
+    def _compute_warehouse_id(self):
+        for campaign in self:
+            if campaign.warehouse_id.company_id != campaign.company_id:
+                campaign.warehouse_id = self.env["stock.warehouse"].search(
+                    [("company_id", "=", campaign.company_id.id)], limit=1
+                )
 
     @api.constrains("segment_domain")
     def _check_segment_domain(self):

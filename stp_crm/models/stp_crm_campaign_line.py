@@ -3,6 +3,7 @@ from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tools import SQL
 
+from .occasion_dates import PER_RECIPIENT_OCCASIONS
 from .stp_crm_campaign import MANAGER
 
 LINE_STATES = [
@@ -137,14 +138,18 @@ class StpCrmCampaignLine(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _stp_due_domain(self, today):
-        return [("state", "=", "pending"), ("campaign_id.state", "=", "running"), ("date", "<=", today)]
+        """Pending recipients of running campaigns: all of them for a holiday (the gifts must
+        arrive before the day), on their own day for birthdays and anniversaries."""
+        return [
+            ("state", "=", "pending"),
+            ("campaign_id.state", "=", "running"),
+            "|",
+            ("campaign_id.occasion", "not in", list(PER_RECIPIENT_OCCASIONS)),
+            ("date", "<=", today),
+        ]
 
     def _stp_is_due(self):
-        return (
-            self.state == "pending"
-            and self.campaign_id.state == "running"
-            and self.date <= fields.Date.context_today(self)
-        )
+        return self.filtered_domain(self._stp_due_domain(fields.Date.context_today(self))) == self
 
     def _stp_send(self):
         """Gifts as one delivery per recipient, messages through the mail (and SMS) queue."""
@@ -173,6 +178,7 @@ class StpCrmCampaignLine(models.Model):
                     "location_dest_id": destination.id,
                     "origin": campaign.name,
                     "company_id": campaign.company_id.id,
+                    "scheduled_date": max(fields.Datetime.now(), fields.Datetime.to_datetime(line.date)),
                     "move_ids": [
                         Command.create(
                             {
@@ -197,7 +203,13 @@ class StpCrmCampaignLine(models.Model):
 
     def _stp_queue_mails(self):
         """The campaign's template rendered for each recipient in their language, queued."""
-        mails = self.campaign_id.mail_template_id.send_mail_batch(self.ids, force_send=False)
+        template = self.campaign_id.mail_template_id
+        mails = self.env["mail.mail"]
+        for day, lines in self.grouped("date").items():
+            # Greetings go out on the day (a holiday's gifts leave before it).
+            later = day > fields.Date.context_today(self)
+            scheduled = {"scheduled_date": fields.Datetime.to_datetime(day)} if later else {}
+            mails |= template.send_mail_batch(lines.ids, force_send=False, email_values=scheduled)
         message_by_line = {mail.res_id: mail.mail_message_id for mail in mails}
         for line in self:
             line.mail_message_id = message_by_line.get(line.id)

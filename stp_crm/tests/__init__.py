@@ -34,3 +34,5 @@ from . import test_clickbot
 from . import test_views
 from . import test_populate
 from . import test_campaign
+from . import test_campaign_ui
+from . import test_campaign_xmlrpc

@@ -313,7 +313,7 @@ class TestCampaignLaunch(CampaignCommon):
         with self.assertRaises(UserError):
             campaign.action_launch()
         campaign.action_generate_recipients()
-        campaign.gift_product_id = self.gift
+        campaign.write({"gift_product_id": self.gift.id, "warehouse_id": False})
         with self.assertRaises(UserError):
             campaign.action_launch()
 
