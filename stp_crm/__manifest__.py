@@ -67,6 +67,7 @@
         "demo/stp_crm_contract_demo.xml",
         "demo/stp_crm_ticket_demo.xml",
         "demo/stp_crm_work_plan_demo.xml",
+        "demo/stp_crm_campaign_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
