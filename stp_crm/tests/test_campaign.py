@@ -14,6 +14,7 @@ SEND_CRON = "stp_crm.ir_cron_stp_campaign_send"
 LAUNCH_DAY = datetime(2026, 11, 20, 9, 0)
 
 
+@tagged("post_install", "-at_install")
 class CampaignCommon(StpCrmAccountCommon):
     @classmethod
     def setUpClass(cls):
