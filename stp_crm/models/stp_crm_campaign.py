@@ -212,7 +212,7 @@ class StpCrmCampaign(models.Model):
     def _stp_partner_domain(self):
         """The partners the campaign may reach: its segment, among its company's (or shared)
         partners, with the day of the occasion known for birthdays and anniversaries."""
-        domain = [("company_id", "in", [False, self.company_id.id])]
+        domain = [("active", "=", True), ("company_id", "in", [False, self.company_id.id])]
         if self.occasion in PER_RECIPIENT_OCCASIONS:
             domain.append((PER_RECIPIENT_OCCASIONS[self.occasion], "!=", False))
         return expression.AND([self._stp_segment_domain(), domain])
@@ -321,7 +321,8 @@ class StpCrmCampaign(models.Model):
             changed = [
                 name
                 for name in names
-                if campaign._fields[name].convert_to_write(campaign[name], campaign) != (vals[name] or False)
+                if campaign._fields[name].convert_to_cache(vals[name], campaign)
+                != campaign._fields[name].convert_to_cache(campaign[name], campaign)
             ]
             if changed:
                 raise UserError(
@@ -386,9 +387,10 @@ class StpCrmCampaign(models.Model):
         self.write({"date_launched": fields.Datetime.now()})
         for campaign in self.filtered("recurring"):
             campaign._stp_schedule_next_year()
+        lines = self.env["stp.crm.campaign.line"]
+        due = lines._stp_due_domain(fields.Date.context_today(self))
         for campaign in self:
-            lines = campaign.line_ids.filtered(lambda line: line._stp_is_due())
-            lines[:INLINE_SEND]._stp_send()
+            lines.search(expression.AND([due, [("campaign_id", "=", campaign.id)]]), limit=INLINE_SEND)._stp_send()
         self.env.ref(SEND_CRON)._trigger()
         return True
 

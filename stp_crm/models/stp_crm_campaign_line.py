@@ -148,9 +148,6 @@ class StpCrmCampaignLine(models.Model):
             ("date", "<=", today),
         ]
 
-    def _stp_is_due(self):
-        return self.filtered_domain(self._stp_due_domain(fields.Date.context_today(self))) == self
-
     def _stp_send(self):
         """Gifts as one delivery per recipient, messages through the mail (and SMS) queue."""
         now = fields.Datetime.now()

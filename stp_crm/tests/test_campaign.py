@@ -148,6 +148,14 @@ class TestCampaignRecipients(CampaignCommon):
         self.env["res.partner"].create(
             {"name": "Khách công ty khác", "category_id": [(6, 0, self.vip.ids)], "company_id": other_company.id}
         )
+        self.env["res.partner"].create(
+            {
+                "name": "Khách đã lưu trữ",
+                "category_id": [(6, 0, self.vip.ids)],
+                "stp_classification": "customer",
+                "active": False,
+            }
+        )
         campaign = self._campaign(
             segment_domain=f"[('category_id', 'in', [{self.vip.id}]), ('stp_classification', '=', 'customer')]"
         )
@@ -414,6 +422,17 @@ class TestCampaignResults(CampaignCommon):
         # 300 per recipient against 100 per member of the comparison group.
         self.assertAlmostEqual(campaign.uplift_revenue, 200.0 * len(reached))
         self.assertAlmostEqual(campaign.roi, (300.0 * len(reached) - 100.0) / 100.0 * 100)
+
+    def test_results_of_many_campaigns_in_a_few_queries(self):
+        campaigns = self._campaign(other_cost=10.0) + self._campaign(other_cost=20.0)
+        campaigns.action_generate_recipients()
+        more = campaigns + self._campaign() + self._campaign()
+        more.action_generate_recipients()
+        for records in (campaigns, more):
+            records.invalidate_recordset()
+            records.env.invalidate_all()
+            with self.assertQueryCount(11):  # as many for four campaigns as for two
+                records.read(["recipient_count", "delivered_count", "cost", "revenue_after", "roi", "uplift_revenue"])
 
 
 @tagged("post_install", "-at_install")
