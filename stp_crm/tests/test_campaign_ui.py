@@ -29,3 +29,23 @@ class TestCampaignUi(HttpCase, StpCrmUsersMixin):
         pickings = campaign.line_ids.sudo().picking_id
         self.assertEqual(pickings.partner_id, self.tier_a)
         self.assertEqual(set(pickings.mapped("state")), {"assigned"})
+
+
+@tagged("post_install", "-at_install")
+class TestCampaignUiPhone(TestCampaignUi):
+    """A CRM user follows a campaign on a phone: cards, the form, the recipients."""
+
+    browser_size = "375x667"
+    touch_enabled = True
+
+    def test_teachers_day_campaign_tour(self):
+        campaign = self.env["stp.crm.campaign"].create(
+            {
+                "name": "Tri ân 20/11 trên điện thoại",
+                "occasion": "teachers_day",
+                "segment_domain": "[('stp_tier', '=', 'a')]",
+            }
+        )
+        campaign.action_generate_recipients()
+        self.assertEqual(campaign.recipient_count, 2)
+        self.start_tour("/odoo/action-stp_crm.stp_crm_campaign_action", "stp_crm_campaign_phone_tour", login="crm_only")

@@ -69,3 +69,31 @@ registry.category("web_tour.tours").add("stp_crm_campaign_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("stp_crm_campaign_phone_tour", {
+    steps: () => [
+        {
+            content: "On a phone, campaigns are cards",
+            trigger: ".o_kanban_view .o_kanban_record:contains('Tri ân 20/11 trên điện thoại')",
+            run: "click",
+        },
+        {
+            content: "The campaign opens",
+            trigger: ".o_form_view .o_field_widget[name='name']:contains('Tri ân 20/11 trên điện thoại')",
+        },
+        {
+            content: "Unfold the smart buttons (a dropdown on phones)",
+            trigger: ".o_form_view .o_button_more",
+            run: "click",
+        },
+        {
+            content: "Open its recipients",
+            trigger: ".o-form-buttonbox-small button[name='action_view_recipients']:contains('2')",
+            run: "click",
+        },
+        {
+            content: "Recipients are cards too",
+            trigger: ".o_kanban_view .o_kanban_record:contains('Trường Hạng A 1')",
+        },
+    ],
+});
