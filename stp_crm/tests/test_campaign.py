@@ -103,7 +103,9 @@ class TestOccasionDates(CampaignCommon):
             self.assertEqual(lunar_new_year(year), tet)
         # 2030: the new moon falls at 23:07 in Hanoi (UTC+7) on 2 February, 00:07 on 3 February in
         # Beijing (UTC+8): Vietnam's calendar starts the year a day before China's, as in 2007
-        # (17 vs 18 February) and 1985 (21 January vs 20 February, a leap month apart).
+        # (17 vs 18 February) and 1985 (21 January vs 20 February, a leap month apart); see Hồ Ngọc Đức,
+        # https://www.informatik.uni-leipzig.de/~duc/amlich/calrules_en.html (2030: 02/02 in Vietnam,
+        # 03/02 in China). The 3 February 2030 often listed is China's Spring Festival.
         self.assertEqual(lunar_new_year(2030), date(2030, 2, 2))
         self.assertEqual(lunar_new_year(2030, tz=8), date(2030, 2, 3))
         self.assertEqual(lunar_new_year(2007), date(2007, 2, 17))
