@@ -7,6 +7,11 @@ Everything happens in one transaction that is rolled back at the end: the databa
 as it was. The customers are written with fast SQL (execute_values); the generation runs
 exactly the cron job's code, one bounded batch per call (without ir.cron's commit between
 calls), until it reports nothing left.
+
+Measured 2026-11-30 13:00 UTC on the shared 2-core machine (load ~0.7), base demo database:
+50,000 recipients generated in 10.4 s (10 cron calls of 5,000), against 1.49 s for the native
+search_read of the same 50,000 partners: ratio 6.95. Launching (deliveries and mails per
+recipient) is not measured here.
 """
 
 import os
