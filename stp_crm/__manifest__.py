@@ -36,6 +36,7 @@
         "security/stp_crm_forecast_security.xml",
         "security/stp_crm_finance_security.xml",
         "security/stp_crm_analysis_security.xml",
+        "security/stp_crm_campaign_security.xml",
         "data/stp_crm_partner_data.xml",
         "data/stp_crm_sequence_data.xml",
         "data/stp_crm_contract_data.xml",
@@ -45,6 +46,7 @@
         "data/stp_crm_receivable_data.xml",
         "data/stp_crm_analysis_data.xml",
         "data/crm_stage_data.xml",
+        "data/stp_crm_campaign_data.xml",
         "views/stp_crm_installed_product_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
@@ -77,6 +79,9 @@
         "views/stp_crm_analysis_menus.xml",
         "views/crm_lead_views.xml",
         "views/crm_stage_views.xml",
+        "views/stp_crm_campaign_views.xml",
+        "views/res_partner_campaign_views.xml",
+        "views/stp_crm_campaign_menus.xml",
         "reports/stp_crm_contract_report.xml",
         "reports/stp_crm_ticket_report.xml",
         "reports/stp_crm_customer_profile_report.xml",
@@ -90,6 +95,7 @@
         "demo/stp_crm_finance_demo.xml",
         "demo/stp_crm_analysis_demo.xml",
         "demo/crm_lead_demo.xml",
+        "demo/stp_crm_campaign_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

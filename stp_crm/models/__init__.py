@@ -33,3 +33,6 @@ from . import stp_crm_investment
 from . import res_country_state
 from . import stp_crm_age_band
 from . import res_partner_ltv
+from . import stp_crm_campaign
+from . import stp_crm_campaign_line
+from . import res_partner_campaign

@@ -11,6 +11,7 @@ class StockPicking(models.Model):
     def _action_done(self):
         result = super()._action_done()
         self._stp_record_installed_base()
+        self.env["stp.crm.campaign.line"]._stp_mark_delivered(self)
         return result
 
     def _stp_record_installed_base(self):

@@ -47,3 +47,6 @@ from . import test_opportunity
 from . import test_opportunity_ui
 from . import test_opportunity_xmlrpc
 from . import test_migration
+from . import test_campaign
+from . import test_campaign_ui
+from . import test_campaign_xmlrpc

@@ -1,0 +1,537 @@
+import hashlib
+from ast import literal_eval
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
+from odoo.tools import SQL
+
+from .cron_batch import run_batch
+from .occasion_dates import PER_RECIPIENT_OCCASIONS, next_occasion_date, occasion_date, recipient_date
+
+OCCASIONS = [
+    ("company_anniversary", "Company Anniversary"),
+    ("valentine", "Valentine's Day (14/2)"),
+    ("womens_day", "International Women's Day (8/3)"),
+    ("teachers_day", "Vietnamese Teachers' Day (20/11)"),
+    ("vietnam_women_day", "Vietnamese Women's Day (20/10)"),
+    ("tet", "Lunar New Year (Tết)"),
+    ("birthday", "Birthday"),
+    ("custom", "Other Occasion"),
+]
+STATES = [
+    ("draft", "Draft"),
+    ("scheduled", "Scheduled"),
+    ("running", "Running"),
+    ("done", "Done"),
+    ("cancelled", "Cancelled"),
+]
+# The transitions the actions make (from -> to); a raw write of the state is refused.
+TRANSITIONS = {
+    "scheduled": ("draft",),
+    "running": ("draft", "scheduled"),
+    "done": ("running",),
+    "cancelled": ("draft", "scheduled", "running"),
+    "draft": ("cancelled",),
+}
+# What decides who gets what: fixed once the campaign is launched.
+FROZEN_WHEN_LAUNCHED = (
+    "occasion",
+    "date",
+    "segment_domain",
+    "gift_product_id",
+    "gift_quantity",
+    "warehouse_id",
+    "control_ratio",
+    "company_id",
+)
+STATE_TRANSITION = object()  # context token of the state's one writer: RPC cannot send it
+GENERATE_BATCH_SIZE = 5000  # partners a call; 50,000 recipients in ten calls
+SEND_BATCH_SIZE = 200  # recipients a call: a delivery and a queued mail each
+INLINE_GENERATE = 1000  # the button does the first partners at once, the cron the rest
+INLINE_SEND = 50
+MANAGER = "stp_crm.group_stp_crm_manager"
+GENERATE_CRON = "stp_crm.ir_cron_stp_campaign_generate"
+SEND_CRON = "stp_crm.ir_cron_stp_campaign_send"
+
+
+class StpCrmCampaign(models.Model):
+    _name = "stp.crm.campaign"
+    _description = "Care Campaign"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(string="Campaign", required=True, tracking=True)
+    occasion = fields.Selection(OCCASIONS, string="Occasion", required=True, default="custom", tracking=True)
+    date = fields.Date(
+        string="Date",
+        compute="_compute_date",
+        store=True,
+        precompute=True,
+        readonly=False,
+        required=True,
+        index=True,
+        tracking=True,
+        help="The next day of the occasion (Tết from the Vietnamese lunar calendar). For birthdays and "
+        "company anniversaries, the first day of the year the campaign covers: each recipient is "
+        "contacted on their own day within it.",
+    )
+    recurring = fields.Boolean(string="Yearly", help="At launch, next year's campaign is scheduled as a copy.")
+    segment_domain = fields.Char(
+        string="Segment",
+        default="[]",
+        required=True,
+        help="Which customers the campaign reaches: tier, classification, tags, province, last purchases...",
+    )
+    segment_count = fields.Integer(string="Customers in Segment", compute="_compute_segment_count")
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        default=lambda self: self.env.user,
+        index=True,
+        tracking=True,
+        domain="[('share', '=', False)]",
+    )
+    company_id = fields.Many2one(
+        "res.company", string="Company", required=True, index=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id", string="Currency")
+    state = fields.Selection(
+        STATES, string="Status", required=True, default="draft", index=True, tracking=True, copy=False
+    )
+    gift_product_id = fields.Many2one(
+        "product.product",
+        string="Gift",
+        domain="[('is_storable', '=', True)]",
+        check_company=True,
+        tracking=True,
+        help="A product tracked in stock: each recipient gets a delivery of it from the warehouse.",
+    )
+    gift_quantity = fields.Float(string="Gift Quantity", default=1.0, digits="Product Unit of Measure")
+    warehouse_id = fields.Many2one(
+        "stock.warehouse",
+        string="Warehouse",
+        check_company=True,
+        compute="_compute_warehouse_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    mail_template_id = fields.Many2one(
+        "mail.template",
+        string="Email Template",
+        domain="[('model', '=', 'stp.crm.campaign.line')]",
+        default=lambda self: self.env.ref("stp_crm.stp_crm_campaign_mail_template", raise_if_not_found=False),
+    )
+    sms_template_id = fields.Many2one(
+        "sms.template", string="SMS Template", domain="[('model', '=', 'stp.crm.campaign.line')]"
+    )
+    budget = fields.Monetary(string="Budget", groups=MANAGER, tracking=True)
+    other_cost = fields.Monetary(string="Other Costs", groups=MANAGER, help="Cards, shipping, printing...")
+    attribution_days = fields.Integer(
+        string="Attribution Window (Days)",
+        default=90,
+        help="Confirmed sales of a recipient within this many days after their gift or message count "
+        "as the campaign's revenue.",
+    )
+    control_ratio = fields.Float(
+        string="Comparison Group",
+        default=0.0,
+        help="Share of the segment left out at random: what they buy shows the campaign's uplift.",
+    )
+    line_ids = fields.One2many("stp.crm.campaign.line", "campaign_id", string="Recipient List")
+    date_launched = fields.Datetime(string="Launched On", readonly=True, copy=False)
+    generation_pending = fields.Boolean(string="Generating Recipients", readonly=True, copy=False)
+    date_generated = fields.Datetime(string="Recipients Generated On", readonly=True, copy=False)
+    # Results, computed for many campaigns at once
+    recipient_count = fields.Integer(string="Recipients", compute="_compute_counts")
+    control_count = fields.Integer(string="Comparison Group Size", compute="_compute_counts")
+    delivered_count = fields.Integer(string="Delivered", compute="_compute_counts")
+    responded_count = fields.Integer(string="Responded", compute="_compute_counts")
+    picking_count = fields.Integer(string="Deliveries", compute="_compute_counts")
+    cost = fields.Monetary(string="Cost", compute="_compute_results", groups=MANAGER)
+    revenue_after = fields.Monetary(string="Revenue After", compute="_compute_results", groups=MANAGER)
+    roi = fields.Float(string="ROI (%)", compute="_compute_results", groups=MANAGER)
+    control_revenue_after = fields.Monetary(
+        string="Comparison Group Revenue", compute="_compute_results", groups=MANAGER
+    )
+    uplift_revenue = fields.Monetary(
+        string="Uplift",
+        compute="_compute_results",
+        groups=MANAGER,
+        help="Revenue per recipient minus revenue per member of the comparison group, times the recipients.",
+    )
+
+    _sql_constraints = [
+        ("attribution_days_positive", "CHECK(attribution_days >= 0)", "The attribution window cannot be negative."),
+        ("gift_quantity_positive", "CHECK(gift_quantity > 0)", "The gift quantity must be positive."),
+        (
+            "control_ratio_range",
+            "CHECK(control_ratio >= 0 AND control_ratio < 1)",
+            "The comparison group is a share of the segment, from 0% to less than 100%.",
+        ),
+    ]
+
+    # ------------------------------------------------------------------
+    # Dates and segment
+    # ------------------------------------------------------------------
+    @api.depends("occasion")
+    def _compute_date(self):
+        today = fields.Date.context_today(self)
+        for campaign in self:
+            if campaign.occasion != "custom" or not campaign.date:
+                campaign.date = next_occasion_date(campaign.occasion, today)
+
+    @api.depends("company_id")
+    def _compute_warehouse_id(self):
+        for campaign in self:
+            if campaign.warehouse_id.company_id != campaign.company_id:
+                campaign.warehouse_id = self.env["stock.warehouse"].search(
+                    [("company_id", "=", campaign.company_id.id)], limit=1
+                )
+
+    @api.constrains("segment_domain")
+    def _check_segment_domain(self):
+        for campaign in self:
+            campaign._stp_segment_domain()
+
+    def _stp_segment_domain(self):
+        """The segment as a domain on partners (a literal list, as the domain widget writes it)."""
+        try:
+            domain = literal_eval(self.segment_domain or "[]")
+            self.env["res.partner"]._search(domain)
+        except (ValueError, SyntaxError, TypeError) as error:
+            raise ValidationError(
+                _("The segment of %(campaign)s is not a valid filter.", campaign=self.name)
+            ) from error
+        return domain
+
+    def _stp_partner_domain(self):
+        """The partners the campaign may reach: its segment, among its company's (or shared)
+        partners, with the day of the occasion known for birthdays and anniversaries."""
+        domain = [("active", "=", True), ("company_id", "in", [False, self.company_id.id])]
+        if self.occasion in PER_RECIPIENT_OCCASIONS:
+            domain.append((PER_RECIPIENT_OCCASIONS[self.occasion], "!=", False))
+        return expression.AND([self._stp_segment_domain(), domain])
+
+    def _stp_partners(self):
+        return self.env["res.partner"].sudo().with_company(self.company_id)
+
+    def _compute_segment_count(self):
+        for campaign in self:
+            campaign.segment_count = campaign._stp_partners().search_count(campaign._stp_partner_domain())
+
+    # ------------------------------------------------------------------
+    # Results
+    # ------------------------------------------------------------------
+    def _compute_counts(self):
+        lines = self.env["stp.crm.campaign.line"].sudo()
+        counts = {
+            (campaign.id, state, reason): count
+            for campaign, state, reason, count in lines._read_group(
+                [("campaign_id", "in", self.ids)], ["campaign_id", "state", "exclusion_reason"], ["__count"]
+            )
+        }
+        pickings = dict(
+            lines._read_group(
+                [("campaign_id", "in", self.ids), ("picking_id", "!=", False)], ["campaign_id"], ["__count"]
+            )
+        )
+        for campaign in self:
+            mine = {key[1:]: count for key, count in counts.items() if key[0] == campaign.id}
+            delivered = mine.get(("delivered", False), 0)
+            responded = mine.get(("responded", False), 0)
+            campaign.recipient_count = sum(count for (state, _r), count in mine.items() if state != "excluded")
+            campaign.control_count = mine.get(("excluded", "control"), 0)
+            campaign.delivered_count = delivered + responded
+            campaign.responded_count = responded
+            campaign.picking_count = pickings.get(campaign, 0)
+
+    def _compute_results(self):
+        costs = self._stp_gift_costs()
+        revenues = self._stp_revenues()
+        counts = {campaign.id: (campaign.recipient_count, campaign.control_count) for campaign in self}
+        for campaign in self:
+            cost = costs.get(campaign.id, 0.0) + campaign.other_cost
+            revenue = revenues.get((campaign.id, False), 0.0)
+            control_revenue = revenues.get((campaign.id, True), 0.0)
+            recipients, control = counts[campaign.id]
+            campaign.cost = cost
+            campaign.revenue_after = revenue
+            campaign.roi = (revenue - cost) / cost * 100 if cost else 0.0
+            campaign.control_revenue_after = control_revenue
+            campaign.uplift_revenue = (
+                (revenue / recipients - control_revenue / control) * recipients if recipients and control else 0.0
+            )
+
+    def _stp_gift_costs(self):
+        """{campaign id: value of its delivered gifts}, read back from the stock valuation layers
+        of the delivery moves (FIFO or average cost, real-time or periodic valuation)."""
+        if not self.ids:
+            return {}
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT l.campaign_id, -SUM(svl.value)
+                  FROM stp_crm_campaign_line l
+                  JOIN stock_move m ON m.picking_id = l.picking_id
+                  JOIN stock_valuation_layer svl ON svl.stock_move_id = m.id
+                 WHERE l.campaign_id IN %s AND m.state = 'done'
+                 GROUP BY l.campaign_id
+                """,
+                tuple(self.ids),
+            )
+        )
+        return dict(self.env.cr.fetchall())
+
+    def _stp_revenues(self):
+        """{(campaign id, comparison group?): confirmed sales after contact}, in one query."""
+        if not self.ids:
+            return {}
+        rows = self.env["stp.crm.campaign.line"]._stp_attributed_sales(
+            SQL("l.campaign_id IN %s", tuple(self.ids)),
+            SQL("l.campaign_id, l.exclusion_reason IS NOT DISTINCT FROM 'control'"),
+        )
+        return {(campaign_id, is_control): amount for campaign_id, is_control, amount in rows}
+
+    # ------------------------------------------------------------------
+    # CRUD and the state machine
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.get("state", "draft") not in ("draft", "scheduled") for vals in vals_list):
+            raise UserError(_("A campaign is created as a draft or scheduled; the Launch action starts it."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "state" in vals and self.env.context.get("stp_campaign_state_transition") is not STATE_TRANSITION:
+            raise UserError(
+                _("The status of a campaign changes only through its actions: Schedule, Launch, Cancel, Reset.")
+            )
+        self._stp_check_frozen_fields(vals)
+        return super().write(vals)
+
+    def _stp_check_frozen_fields(self, vals):
+        names = [name for name in FROZEN_WHEN_LAUNCHED if name in vals]
+        for campaign in self.filtered(lambda c: c.state in ("running", "done")):
+            changed = [
+                name
+                for name in names
+                if campaign._fields[name].convert_to_cache(vals[name], campaign)
+                != campaign._fields[name].convert_to_cache(campaign[name], campaign)
+            ]
+            if changed:
+                raise UserError(
+                    _(
+                        "%(fields)s of campaign %(campaign)s cannot change once it is launched.",
+                        fields=", ".join(campaign._fields[name]._description_string(self.env) for name in changed),
+                        campaign=campaign.display_name,
+                    )
+                )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_launched(self):
+        if any(campaign.state in ("running", "done") for campaign in self):
+            raise UserError(_("A launched campaign cannot be deleted: cancel it instead."))
+
+    def _stp_set_state(self, state):
+        if any(campaign.state not in TRANSITIONS[state] for campaign in self):
+            raise UserError(
+                _(
+                    "A campaign cannot go from %(from)s to %(to)s.",
+                    **{
+                        "from": ", ".join(sorted(set(self.mapped(lambda c: dict(STATES)[c.state])))),
+                        "to": dict(STATES)[state],
+                    },
+                )
+            )
+        return self.with_context(stp_campaign_state_transition=STATE_TRANSITION).write({"state": state})
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_schedule(self):
+        self._stp_set_state("scheduled")
+
+    def action_cancel(self):
+        self._stp_set_state("cancelled")
+        pickings = self.sudo().line_ids.picking_id.filtered(lambda p: p.state not in ("done", "cancel"))
+        pickings.action_cancel()
+
+    def action_draft(self):
+        self._stp_set_state("draft")
+
+    def action_generate_recipients(self):
+        """Add the segment's customers not yet in the campaign (newcomers only, never twice):
+        the first ones at once, the rest in the background by the generation cron."""
+        if any(campaign.state not in ("draft", "scheduled") for campaign in self):
+            raise UserError(_("Recipients can only be generated before the campaign is launched."))
+        self.write({"generation_pending": True})
+        for campaign in self:
+            campaign._stp_generate_batch(INLINE_GENERATE)
+        if self.filtered("generation_pending"):
+            self.env.ref(GENERATE_CRON)._trigger()
+        return True
+
+    def action_launch(self):
+        """Start the campaign: gifts become deliveries from the warehouse, messages go to the
+        mail queue; the first recipients at once, the rest by the sending cron (daily, and
+        now). A yearly campaign schedules next year's copy."""
+        for campaign in self:
+            campaign._stp_check_launchable()
+        self._stp_set_state("running")
+        self.write({"date_launched": fields.Datetime.now()})
+        for campaign in self.filtered("recurring"):
+            campaign._stp_schedule_next_year()
+        lines = self.env["stp.crm.campaign.line"]
+        due = lines._stp_due_domain(fields.Date.context_today(self))
+        for campaign in self:
+            lines.search(expression.AND([due, [("campaign_id", "=", campaign.id)]]), limit=INLINE_SEND)._stp_send()
+        self.env.ref(SEND_CRON)._trigger()
+        return True
+
+    def _stp_check_launchable(self):
+        if self.generation_pending or not self.date_generated:
+            raise UserError(_("Generate the recipients of %(campaign)s before launching it.", campaign=self.name))
+        if self.gift_product_id and not self.warehouse_id:
+            raise UserError(_("Choose the warehouse the gifts of %(campaign)s leave from.", campaign=self.name))
+        if not (self.gift_product_id or self.mail_template_id or self.sms_template_id):
+            raise UserError(_("Campaign %(campaign)s has neither a gift nor a message.", campaign=self.name))
+
+    def _stp_schedule_next_year(self):
+        if self.occasion in PER_RECIPIENT_OCCASIONS or self.occasion == "custom":
+            next_date = self.date + relativedelta(years=1)
+        else:
+            next_date = occasion_date(self.occasion, self.date.year + 1)
+        next_year = self.copy({"name": self.name, "date": next_date})
+        next_year.action_schedule()
+        return next_year
+
+    def action_view_recipients(self):
+        return self._stp_lines_action(_("Recipients"), [("campaign_id", "in", self.ids)])
+
+    def action_view_delivered(self):
+        return self._stp_lines_action(
+            _("Delivered"), [("campaign_id", "in", self.ids), ("state", "in", ("delivered", "responded"))]
+        )
+
+    def action_view_responded(self):
+        return self._stp_lines_action(_("Responded"), [("campaign_id", "in", self.ids), ("state", "=", "responded")])
+
+    def _stp_lines_action(self, name, domain):
+        action = self.env["ir.actions.act_window"]._for_xml_id("stp_crm.stp_crm_campaign_line_action")
+        return dict(action, name=name, domain=domain, context={"default_campaign_id": self[:1].id})
+
+    def action_view_pickings(self):
+        pickings = self.sudo().line_ids.picking_id
+        action = self.env["ir.actions.act_window"]._for_xml_id("stock.action_picking_tree_all")
+        return dict(action, domain=[("id", "in", pickings.ids)], context={"create": False})
+
+    # ------------------------------------------------------------------
+    # Generating recipients (a cron job in bounded batches)
+    # ------------------------------------------------------------------
+    def _stp_generate_batch(self, batch_size):
+        """Insert up to ``batch_size`` partners of the segment not yet recipients; returns
+        ``(done, remaining)``. Restartable: the domain leaves out who is already in, and the
+        unique (campaign, partner) key drops any duplicate at insertion."""
+        self.ensure_one()
+        partners = self._stp_partners()
+        domain = expression.AND(
+            [self._stp_partner_domain(), [("stp_campaign_line_ids", "not any", [("campaign_id", "=", self.id)])]]
+        )
+        done, remaining = run_batch(
+            partners,
+            [(domain, self._stp_insert_lines)],
+            batch_size,
+            f"_cron_stp_campaign_generate:{self.id}",
+        )
+        if not remaining:
+            self.write({"generation_pending": False, "date_generated": fields.Datetime.now()})
+        return done, remaining
+
+    def _stp_insert_lines(self, partners):
+        own_day = PER_RECIPIENT_OCCASIONS.get(self.occasion)
+        days = dict(partners.mapped(lambda p: (p.id, p[own_day]))) if own_day else {}
+        now = self.env.cr.now()
+        rows = []
+        for partner_id in partners.ids:
+            control = self._stp_in_control_group(partner_id)
+            rows.append(
+                SQL(
+                    "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                    self.id,
+                    partner_id,
+                    self.company_id.id,
+                    "excluded" if control else "pending",
+                    "control" if control else None,
+                    recipient_date(self.occasion, days.get(partner_id), self.date),
+                    self.env.uid,
+                    now,
+                    self.env.uid,
+                    now,
+                )
+            )
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO stp_crm_campaign_line (campaign_id, partner_id, company_id, state, exclusion_reason,
+                                                      date, create_uid, create_date, write_uid, write_date)
+                   VALUES %s ON CONFLICT (campaign_id, partner_id) DO NOTHING""",
+                SQL(", ").join(rows),
+            )
+        )
+        self.env["stp.crm.campaign.line"].invalidate_model()
+        self.invalidate_recordset(["line_ids"])
+        partners.invalidate_recordset(["stp_campaign_line_ids"])
+
+    def _stp_in_control_group(self, partner_id):
+        """Chosen at random but the same on every run (a hash of campaign and partner), so a
+        restarted generation draws the same comparison group."""
+        if not self.control_ratio:
+            return False
+        digest = hashlib.sha256(f"{self.id}:{partner_id}".encode()).digest()
+        return int.from_bytes(digest[:8], "big") / 2**64 < self.control_ratio
+
+    @api.model
+    def _cron_stp_campaign_generate(self, batch_size=GENERATE_BATCH_SIZE):
+        """One batch of the oldest campaign waiting for its recipients; ir.cron calls again
+        while some remain (and the job triggers itself again for the next campaign)."""
+        waiting = self.sudo().search([("generation_pending", "=", True)], order="id")
+        if not waiting:
+            return 0, 0
+        campaign = waiting[0]
+        done, remaining = campaign._stp_generate_batch(batch_size)
+        if not remaining:
+            if len(waiting) > 1:
+                self.env.ref(GENERATE_CRON)._trigger()
+            if campaign.state == "scheduled" and campaign.date <= fields.Date.context_today(campaign):
+                campaign.action_launch()
+        return done, remaining
+
+    # ------------------------------------------------------------------
+    # Daily: launch the day's campaigns, send to the recipients whose day it is
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_stp_campaign_send(self, batch_size=SEND_BATCH_SIZE):
+        """Daily, and after a launch: start the scheduled campaigns whose day has come,
+        then send one batch of due recipients; ir.cron calls again while some remain."""
+        campaigns = self.sudo()
+        today = fields.Date.context_today(self)
+        due = campaigns.search([("state", "=", "scheduled"), ("date", "<=", today)])
+        due.filtered(lambda c: not c.date_generated and not c.generation_pending).action_generate_recipients()
+        due.filtered(lambda c: c.date_generated and not c.generation_pending).action_launch()
+        lines = self.env["stp.crm.campaign.line"].sudo()
+        steps = [(lines._stp_due_domain(today), lambda due_lines: due_lines._stp_send())]
+        result = run_batch(lines, steps, batch_size, "_cron_stp_campaign_send")
+        running = campaigns.search([("state", "=", "running")])
+        pending = {
+            campaign
+            for [campaign] in lines._read_group(
+                [("campaign_id", "in", running.ids), ("state", "=", "pending")], ["campaign_id"]
+            )
+        }
+        running.filtered(lambda c: c not in pending)._stp_set_state("done")
+        return result

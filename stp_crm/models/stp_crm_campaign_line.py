@@ -1,0 +1,237 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.fields import Command
+from odoo.tools import SQL
+
+from .occasion_dates import PER_RECIPIENT_OCCASIONS
+from .stp_crm_campaign import MANAGER
+
+LINE_STATES = [
+    ("pending", "Pending"),
+    ("sent", "Sent"),
+    ("delivered", "Delivered"),
+    ("responded", "Responded"),
+    ("excluded", "Excluded"),
+]
+LINE_TRANSITIONS = {
+    "sent": ("pending",),
+    "delivered": ("sent",),
+    "responded": ("sent", "delivered"),
+    "excluded": ("pending",),
+    "pending": ("excluded",),
+}
+STATE_TRANSITION = object()
+
+
+class StpCrmCampaignLine(models.Model):
+    _name = "stp.crm.campaign.line"
+    _description = "Care Campaign Recipient"
+    _order = "campaign_id desc, date, id"
+    _rec_name = "partner_id"
+    _check_company_auto = True
+
+    campaign_id = fields.Many2one(
+        "stp.crm.campaign", string="Campaign", required=True, ondelete="cascade", index=True, check_company=True
+    )
+    partner_id = fields.Many2one("res.partner", string="Recipient", required=True, index=True, ondelete="cascade")
+    company_id = fields.Many2one(
+        related="campaign_id.company_id", string="Company", store=True, index=True, precompute=True
+    )
+    occasion = fields.Selection(related="campaign_id.occasion", string="Occasion")
+    occasion_name = fields.Char(string="Occasion Name", compute="_compute_occasion_name")
+    user_id = fields.Many2one(related="campaign_id.user_id", string="Responsible")
+    state = fields.Selection(LINE_STATES, string="Status", required=True, default="pending", index=True)
+    date = fields.Date(string="Occasion Date", index=True, help="The day this recipient is contacted.")
+    date_sent = fields.Datetime(string="Contacted On", readonly=True, copy=False)
+    exclusion_reason = fields.Selection(
+        [("control", "Comparison group"), ("manual", "Excluded by hand")], string="Exclusion Reason"
+    )
+    picking_id = fields.Many2one(
+        "stock.picking",
+        string="Delivery",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        groups="stock.group_stock_user",
+    )
+    picking_state = fields.Selection(related="picking_id.state", string="Delivery Status")
+    mail_message_id = fields.Many2one("mail.message", string="Message", readonly=True, copy=False, ondelete="set null")
+    currency_id = fields.Many2one(related="campaign_id.currency_id", string="Currency")
+    revenue_after = fields.Monetary(string="Revenue After", compute="_compute_revenue_after", groups=MANAGER)
+
+    _sql_constraints = [
+        ("campaign_partner_uniq", "UNIQUE(campaign_id, partner_id)", "A customer is in a campaign only once."),
+    ]
+
+    @api.depends_context("lang")
+    @api.depends("campaign_id.occasion")
+    def _compute_occasion_name(self):
+        labels = dict(self._fields["occasion"]._description_selection(self.env))
+        for line in self:
+            line.occasion_name = labels.get(line.occasion, "")
+
+    def _compute_revenue_after(self):
+        revenues = dict(self._stp_attributed_sales(SQL("l.id IN %s", tuple(self.ids) or (0,)), SQL("l.id")))
+        for line in self:
+            line.revenue_after = revenues.get(line.id, 0.0)
+
+    @api.model
+    def _stp_attributed_sales(self, where, group_by):
+        """Confirmed sales (untaxed, company currency) of the recipients' companies, from their
+        contact (for the comparison group: the launch) until ``attribution_days`` later, summed
+        by ``group_by`` over the lines matching ``where``: one query for any number of lines."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT %(group_by)s, SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1))
+                  FROM stp_crm_campaign_line l
+                  JOIN stp_crm_campaign c ON c.id = l.campaign_id
+                  JOIN res_partner lp ON lp.id = l.partner_id
+                  JOIN res_partner op ON op.commercial_partner_id = lp.commercial_partner_id
+                  JOIN sale_order so ON so.partner_id = op.id AND so.state = 'sale' AND so.company_id = c.company_id
+                 WHERE %(where)s
+                   AND (l.state != 'excluded' OR l.exclusion_reason = 'control')
+                   AND so.date_order >= COALESCE(l.date_sent, c.date_launched)
+                   AND so.date_order <= COALESCE(l.date_sent, c.date_launched) + make_interval(days => c.attribution_days)
+                 GROUP BY %(group_by)s
+                """,
+                where=where,
+                group_by=group_by,
+            )
+        )
+        return self.env.cr.fetchall()
+
+    # ------------------------------------------------------------------
+    # State machine
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.get("state", "pending") != "pending" for vals in vals_list):
+            raise UserError(_("A recipient is added as pending."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "state" in vals and self.env.context.get("stp_campaign_line_transition") is not STATE_TRANSITION:
+            raise UserError(_("The status of a recipient changes only through the campaign's actions."))
+        return super().write(vals)
+
+    def _stp_set_state(self, state, **values):
+        if any(line.state not in LINE_TRANSITIONS[state] for line in self):
+            raise UserError(_("These recipients cannot be set to %(state)s.", state=dict(LINE_STATES)[state]))
+        return self.with_context(stp_campaign_line_transition=STATE_TRANSITION).write(dict(values, state=state))
+
+    def action_exclude(self):
+        self._stp_set_state("excluded", exclusion_reason="manual")
+
+    def action_include(self):
+        if self.filtered(lambda line: line.exclusion_reason == "control" or line.campaign_id.state == "done"):
+            raise UserError(_("Comparison group members and recipients of finished campaigns stay as they are."))
+        self._stp_set_state("pending", exclusion_reason=False)
+
+    def action_mark_responded(self):
+        """The customer answered (called, wrote back, came by)."""
+        self._stp_set_state("responded")
+
+    # ------------------------------------------------------------------
+    # Sending
+    # ------------------------------------------------------------------
+    @api.model
+    def _stp_due_domain(self, today):
+        """Pending recipients of running campaigns: all of them for a holiday (the gifts must
+        arrive before the day), on their own day for birthdays and anniversaries."""
+        return [
+            ("state", "=", "pending"),
+            ("campaign_id.state", "=", "running"),
+            "|",
+            ("campaign_id.occasion", "not in", list(PER_RECIPIENT_OCCASIONS)),
+            ("date", "<=", today),
+        ]
+
+    def _stp_send(self):
+        """Gifts as one delivery per recipient, messages through the mail (and SMS) queue."""
+        now = fields.Datetime.now()
+        for campaign, lines in self.sudo().grouped("campaign_id").items():
+            if campaign.gift_product_id:
+                lines._stp_create_pickings()
+            if campaign.mail_template_id:
+                lines._stp_queue_mails()
+            if campaign.sms_template_id:
+                lines._stp_queue_sms()
+            lines._stp_set_state("sent", date_sent=now)
+
+    def _stp_create_pickings(self):
+        campaign = self.campaign_id
+        product = campaign.gift_product_id
+        picking_type = campaign.warehouse_id.out_type_id
+        source = picking_type.default_location_src_id
+        destination = picking_type.default_location_dest_id or self.env.ref("stock.stock_location_customers")
+        pickings = self.env["stock.picking"].create(
+            [
+                {
+                    "picking_type_id": picking_type.id,
+                    "partner_id": line.partner_id.address_get(["delivery"])["delivery"],
+                    "location_id": source.id,
+                    "location_dest_id": destination.id,
+                    "origin": campaign.name,
+                    "company_id": campaign.company_id.id,
+                    "scheduled_date": max(fields.Datetime.now(), fields.Datetime.to_datetime(line.date)),
+                    "move_ids": [
+                        Command.create(
+                            {
+                                "name": product.display_name,
+                                "product_id": product.id,
+                                "product_uom_qty": campaign.gift_quantity,
+                                "product_uom": product.uom_id.id,
+                                "location_id": source.id,
+                                "location_dest_id": destination.id,
+                                "company_id": campaign.company_id.id,
+                            }
+                        )
+                    ],
+                }
+                for line in self
+            ]
+        )
+        pickings.action_confirm()
+        pickings.action_assign()
+        for line, picking in zip(self, pickings, strict=True):
+            line.picking_id = picking
+
+    def _stp_queue_mails(self):
+        """The campaign's template rendered for each recipient in their language, queued."""
+        template = self.campaign_id.mail_template_id
+        mails = self.env["mail.mail"]
+        for day, lines in self.grouped("date").items():
+            # Greetings go out on the day (a holiday's gifts leave before it).
+            later = day > fields.Date.context_today(self)
+            scheduled = {"scheduled_date": fields.Datetime.to_datetime(day)} if later else {}
+            mails |= template.send_mail_batch(lines.ids, force_send=False, email_values=scheduled)
+        message_by_line = {mail.res_id: mail.mail_message_id for mail in mails}
+        for line in self:
+            line.mail_message_id = message_by_line.get(line.id)
+
+    def _stp_queue_sms(self):
+        template = self.campaign_id.sms_template_id
+        bodies = template._render_field("body", self.ids, compute_lang=True)
+        self.env["sms.sms"].create(
+            [
+                {
+                    "number": line.partner_id.mobile or line.partner_id.phone,
+                    "body": bodies[line.id],
+                    "partner_id": line.partner_id.id,
+                }
+                for line in self
+                if line.partner_id.mobile or line.partner_id.phone
+            ]
+        )
+
+    @api.model
+    def _stp_mark_delivered(self, pickings):
+        """Deliveries done: their recipients got the gift."""
+        lines = self.sudo().search([("picking_id", "in", pickings.ids), ("state", "=", "sent")])
+        lines._stp_set_state("delivered")
+
+    def action_open_campaign(self):
+        self.ensure_one()
+        return self.campaign_id.get_formview_action()
