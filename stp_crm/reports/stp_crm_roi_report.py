@@ -27,6 +27,9 @@ class StpCrmRoiReport(models.Model):
         "crm.lead": ["stage_id", "active"],
         "crm.stage": ["is_won"],
         "stp.crm.contract": ["date_start", "state", "amount_total_company", "company_id", "previous_contract_id"],
+        "stp.crm.campaign.line": ["campaign_id", "partner_id", "date_sent"],
+        "stp.crm.campaign": ["company_id", "attribution_days"],
+        "res.partner": ["commercial_partner_id"],
     }
 
     date = fields.Date(string="Month", readonly=True)
@@ -47,6 +50,7 @@ class StpCrmRoiReport(models.Model):
         return {
             "sale.order": self._roi_query_won_opportunities(),
             "stp.crm.contract": self._roi_query_renewals(),
+            "stp.crm.campaign.line": self._roi_query_campaign_sales(),
         }
 
     @api.model
@@ -70,6 +74,30 @@ class StpCrmRoiReport(models.Model):
                    c.amount_total_company AS profit
               FROM stp_crm_contract c
              WHERE c.previous_contract_id IS NOT NULL AND c.state != 'draft' AND c.date_start IS NOT NULL
+        """)
+
+    @api.model
+    def _roi_query_campaign_sales(self):
+        """Care campaigns' revenue after: confirmed sales (untaxed, company currency) of the
+        companies of the customers a campaign reached, within its attribution window, in
+        the month of the order. An order counts once however many campaigns reached the
+        customer; the comparison group, reached by nothing, brings nothing."""
+        return SQL("""
+            SELECT date_trunc('month', so.date_order)::date AS date, so.company_id AS company_id,
+                   so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1) AS profit
+              FROM sale_order so
+              JOIN res_partner buyer ON buyer.id = so.partner_id
+             WHERE so.state = 'sale'
+               AND EXISTS (
+                    SELECT 1
+                      FROM stp_crm_campaign_line line
+                      JOIN stp_crm_campaign campaign ON campaign.id = line.campaign_id
+                      JOIN res_partner recipient ON recipient.id = line.partner_id
+                     WHERE recipient.commercial_partner_id = buyer.commercial_partner_id
+                       AND campaign.company_id = so.company_id
+                       AND line.date_sent IS NOT NULL
+                       AND so.date_order >= line.date_sent
+                       AND so.date_order <= line.date_sent + make_interval(days => campaign.attribution_days))
         """)
 
     @api.model

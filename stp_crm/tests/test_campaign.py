@@ -404,6 +404,24 @@ class TestCampaignResults(CampaignCommon):
         campaign.invalidate_recordset()
         self.assertEqual(campaign.roi, 0.0, "no cost, no ROI")
 
+    def test_campaign_sales_count_in_the_crm_roi(self):
+        freeze_test_clock(self, LAUNCH_DAY)
+        self.env["res.partner"].create(
+            [{"name": f"Khách nhóm {i}", "category_id": [(6, 0, self.vip.ids)]} for i in range(16)]
+        )
+        campaign = self._campaign(control_ratio=0.25)
+        campaign.action_generate_recipients()
+        campaign.action_launch()
+        control = campaign.line_ids.filtered(lambda line: line.exclusion_reason == "control")
+        reached = campaign.line_ids - control
+        self._order(reached[0].partner_id, 700.0, LAUNCH_DAY + timedelta(days=1))
+        self._order(control[0].partner_id, 900.0, LAUNCH_DAY + timedelta(days=1))  # reached by nothing
+        self._campaign(name="Lần hai").action_generate_recipients()  # not launched: reaches no one
+        self.env.flush_all()
+        month = LAUNCH_DAY.replace(day=1).date()
+        [row] = self.env["stp.crm.roi.report"].search([("company_id", "=", self.company.id), ("date", "=", month)])
+        self.assertEqual(row.attributed_profit, 700.0)
+
     def test_comparison_group_uplift(self):
         freeze_test_clock(self, LAUNCH_DAY)
         self.env["res.partner"].create(
