@@ -57,6 +57,20 @@ class StpCrmForecastMixin(models.AbstractModel):
         )
 
     @api.model
+    def _stp_company_currency(self, company_column):
+        """SQL of the currency of the company in ``company_column`` (the current company's
+        when empty), without a join: a join keeps PostgreSQL from flattening the report's
+        UNION ALL, and every column would then be computed for every row."""
+        # Users see the rows of their allowed companies only (the reports' multi-company rules).
+        companies = self.env["res.company"].sudo().search([]) if self.env.su else self.env.companies
+        return SQL(
+            "CASE %s %s ELSE %s END",
+            company_column,
+            SQL(" ").join(SQL("WHEN %s THEN %s", company.id, company.currency_id.id) for company in companies),
+            self.env.company.currency_id.id,
+        )
+
+    @api.model
     def _stp_readable_query(self, model_name):
         """The ``Query`` of the records of ``model_name`` the user may read (its access
         rights and record rules, archived records included), to select the report's

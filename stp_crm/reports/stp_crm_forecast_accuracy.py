@@ -85,7 +85,6 @@ class StpCrmForecastAccuracy(models.Model):
         query = self._stp_readable_query("crm.lead")
         lead = SQL.identifier("crm_lead")
         query.add_where(SQL("%s.type = 'opportunity' AND %s.stp_forecast_category = 'won'", lead, lead))
-        company = query.left_join("crm_lead", "company_id", "res_company", "id", "company_id")
         quarter = SQL(
             "date_trunc('quarter', %s::timestamp)::date",
             self._stp_local_date(SQL("COALESCE(%s.date_closed, %s.write_date)", lead, lead)),
@@ -98,11 +97,7 @@ class StpCrmForecastAccuracy(models.Model):
             SQL("%s.company_id AS company_id", lead),
             SQL("%s.team_id AS team_id", lead),
             SQL("%s.user_id AS user_id", lead),
-            SQL(
-                "COALESCE(%s, %s) AS currency_id",
-                SQL.identifier(company, "currency_id"),
-                self.env.company.currency_id.id,
-            ),
+            SQL("%s AS currency_id", self._stp_company_currency(SQL("%s.company_id", lead))),
             SQL("0::numeric AS committed_amount"),
             SQL("COALESCE(%s.expected_revenue, 0) AS won_amount", lead),
             SQL("NULL::numeric AS accuracy"),

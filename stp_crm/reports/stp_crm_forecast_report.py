@@ -85,7 +85,6 @@ class StpCrmForecastReport(models.Model):
     def _forecast_query_opportunities(self):
         query = self._stp_readable_query("crm.lead")
         query.add_where("crm_lead.type = 'opportunity'")
-        company = query.left_join("crm_lead", "company_id", "res_company", "id", "company_id")
         lead = SQL.identifier("crm_lead")
         closed_day = self._stp_local_date(SQL("COALESCE(%s.date_closed, %s.write_date)", lead, lead))
         day = SQL(
@@ -105,11 +104,7 @@ class StpCrmForecastReport(models.Model):
             SQL("%s AS date", day),
             SQL("%s AS period", self._stp_period(day)),
             SQL("%s.stp_forecast_category::varchar AS category", lead),
-            SQL(
-                "COALESCE(%s, %s) AS currency_id",
-                SQL.identifier(company, "currency_id"),
-                self.env.company.currency_id.id,
-            ),
+            SQL("%s AS currency_id", self._stp_company_currency(SQL("%s.company_id", lead))),
             SQL("COALESCE(%s.expected_revenue, 0) AS expected_revenue", lead),
             SQL(
                 "CASE WHEN %s.stp_forecast_category = 'lost' THEN 0 ELSE COALESCE(%s.prorated_revenue, 0) END"
@@ -136,7 +131,6 @@ class StpCrmForecastReport(models.Model):
     def _forecast_query_targets(self):
         query = self._stp_readable_query("stp.crm.sales.target")
         target = SQL.identifier("stp_crm_sales_target")
-        company = query.left_join("stp_crm_sales_target", "company_id", "res_company", "id", "company_id")
         return query.select(
             SQL("%s.id::bigint * 2 + 1 AS id", target),
             SQL("NULL::integer AS lead_id"),
@@ -148,7 +142,7 @@ class StpCrmForecastReport(models.Model):
             SQL("%s.date_start AS date", target),
             SQL("%s AS period", self._stp_period(SQL("%s.date_start", target))),
             SQL("'target'::varchar AS category"),
-            SQL("%s AS currency_id", SQL.identifier(company, "currency_id")),
+            SQL("%s AS currency_id", self._stp_company_currency(SQL("%s.company_id", target))),
             SQL("0::numeric AS expected_revenue"),
             SQL("0::numeric AS prorated_revenue"),
             SQL("0::numeric AS won_revenue"),
