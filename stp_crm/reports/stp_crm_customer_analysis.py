@@ -157,7 +157,7 @@ class StpCrmCustomerAnalysis(models.Model):
             """
             FROM account_move_line line
             JOIN account_move move ON move.id = line.move_id
-            JOIN res_partner commercial ON commercial.id = move.commercial_partner_id
+            LEFT JOIN res_partner commercial ON commercial.id = move.commercial_partner_id
             LEFT JOIN res_partner partner ON partner.id = move.partner_id
             LEFT JOIN res_country_state state ON state.id = COALESCE(partner.state_id, commercial.state_id)
             LEFT JOIN product_product product ON product.id = line.product_id
