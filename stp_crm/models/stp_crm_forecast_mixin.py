@@ -59,8 +59,7 @@ class StpCrmForecastMixin(models.AbstractModel):
     @api.model
     def _stp_company_currency(self, company_column):
         """SQL of the currency of the company in ``company_column`` (the current company's
-        when empty), without a join: a join keeps PostgreSQL from flattening the report's
-        UNION ALL, and every column would then be computed for every row."""
+        when empty), as a CASE over the few companies rather than a join to res_company."""
         # Users see the rows of their allowed companies only (the reports' multi-company rules).
         companies = self.env["res.company"].sudo().search([]) if self.env.su else self.env.companies
         return SQL(
