@@ -56,3 +56,20 @@ class TestMigration18012(TransactionCase):
         self.script.migrate(self.env.cr, "18.0.1.1.0")
         self.assertEqual(self.script.set_tuned_records_noupdate(self.env.cr), [])
         self.assertEqual(self._noupdate(TUNED), dict.fromkeys(TUNED, True))
+
+
+@tagged("post_install", "-at_install")
+class TestMigration18012Stages(TransactionCase):
+    """18.0.1.2.0: Odoo's stages of an older database get the forecast categories of a new installation."""
+
+    def test_stage_categories(self):
+        script = load_script(
+            file_path("stp_crm/migrations/18.0.1.2.0/post-migrate.py"), "stp_crm_migration_18_0_1_2_0_post"
+        )
+        stages = [self.env.ref(xmlid) for xmlid in script.STAGE_CATEGORIES]
+        for stage in stages:
+            stage.stp_forecast_category = "pipeline"  # the field's default on an older database
+        # A stage an admin deleted has no xml id any more: skipped.
+        self.env["ir.model.data"].search([("module", "=", "crm"), ("name", "=", "stage_lead2")]).unlink()
+        script.set_stage_forecast_categories(self.env)
+        self.assertEqual([stage.stp_forecast_category for stage in stages], ["pipeline", "pipeline", "commit"])
