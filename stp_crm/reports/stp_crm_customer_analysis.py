@@ -129,7 +129,8 @@ class StpCrmCustomerAnalysis(models.Model):
                    move.partner_id AS partner_id,
                    move.commercial_partner_id AS commercial_partner_id,
                    COALESCE(partner.state_id, commercial.state_id) AS state_id,
-                   state.stp_region AS region,
+                   CASE WHEN partner.state_id IS NOT NULL THEN partner_state.stp_region
+                        ELSE commercial_state.stp_region END AS region,
                    age_band.band_id AS age_group,
                    CASE WHEN commercial.is_company THEN 'company' ELSE 'person' END AS customer_type,
                    COALESCE(commercial.stp_tier ->> line.company_id::text, %(default_tier)s) AS stp_tier,
@@ -159,7 +160,8 @@ class StpCrmCustomerAnalysis(models.Model):
             JOIN account_move move ON move.id = line.move_id
             LEFT JOIN res_partner commercial ON commercial.id = move.commercial_partner_id
             LEFT JOIN res_partner partner ON partner.id = move.partner_id
-            LEFT JOIN res_country_state state ON state.id = COALESCE(partner.state_id, commercial.state_id)
+            LEFT JOIN res_country_state partner_state ON partner_state.id = partner.state_id
+            LEFT JOIN res_country_state commercial_state ON commercial_state.id = commercial.state_id
             LEFT JOIN product_product product ON product.id = line.product_id
             LEFT JOIN product_template template ON template.id = product.product_tmpl_id
             LEFT JOIN uom_uom uom_line ON uom_line.id = line.product_uom_id
