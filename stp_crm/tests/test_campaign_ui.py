@@ -9,6 +9,8 @@ class TestCampaignUi(HttpCase, StpCrmUsersMixin):
     def setUpClass(cls):
         super().setUpClass()
         cls._setup_stp_users()
+        # Only this test's customers are in tier A (the demo data has some too).
+        cls.env["res.partner"].search([("stp_tier", "=", "a")]).write({"stp_tier": "b", "stp_tier_locked": True})
         cls.tier_a = cls.env["res.partner"].create([{"name": f"Trường Hạng A {i}", "is_company": True} for i in (1, 2)])
         cls.tier_a.write({"stp_tier": "a", "stp_tier_locked": True})
         tier_b = cls.env["res.partner"].create({"name": "Trường Hạng B", "is_company": True})

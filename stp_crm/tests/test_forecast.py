@@ -176,7 +176,9 @@ class TestSalesTarget(ForecastCommon):
         self.assertEqual(groups[0]["target_amount"], 2000.0)
         self.assertAlmostEqual(groups[0]["attainment"], 75.0)
         # No target: no attainment (not a division by zero)
-        [(attainment,)] = self.Report._read_group([("period", "=", "next")], [], ["attainment:sum"])
+        [(attainment,)] = self.Report._read_group(
+            [("period", "=", "next"), ("user_id", "=", self.sales_own.id)], [], ["attainment:sum"]
+        )
         self.assertFalse(attainment)
 
 

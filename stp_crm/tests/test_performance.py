@@ -54,8 +54,14 @@ class TestTierPerformance(StpCrmAccountCommon):
         cron = "stp_crm.ir_cron_stp_retier_partners"
         cron_call(self.env, cron, batch_size=1)  # fills the registry caches
         self.env.invalidate_all()
-        with self.assertQueryCount(28):
-            self.assertEqual(cron_call(self.env, cron, batch_size=10), (10, 49))
+        self.env.flush_all()
+        before = self.env.cr.sql_log_count
+        self.assertEqual(cron_call(self.env, cron, batch_size=10), (10, 49))
+        self.env.flush_all()
+        batch_of_10 = self.env.cr.sql_log_count - before
+        # 29 queries (final flush included) with one company; each further company the customers
+        # are tiered in (the demo data has one) reads its revenue and its tiers: 2 more.
+        self.assertLessEqual(batch_of_10, 31)
         self.env.invalidate_all()
-        with self.assertQueryCount(28):
+        with self.assertQueryCount(batch_of_10):
             self.assertEqual(cron_call(self.env, cron, batch_size=40), (40, 9))
