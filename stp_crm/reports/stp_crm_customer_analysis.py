@@ -115,8 +115,23 @@ class StpCrmCustomerAnalysis(models.Model):
         invoices = self.env["account.move"]
         if not invoices.has_access("read"):
             return SQL("%s AND FALSE", query)
+        if self._invoice_rules_match_own_rules():
+            return query
         readable = invoices._search([("move_type", "in", ("out_invoice", "out_refund"))]).subselect()
         return SQL("%s AND move.id IN %s", query, readable)
+
+    @api.model
+    def _invoice_rules_match_own_rules(self):
+        """Whether the user's record rules on invoices come down to this report's own rules, which
+        Odoo applies to every read of it. They then select the same lines (a line's company is its
+        invoice's), and the semi-join on the readable invoices, a quarter of a read's time at a
+        million lines, is left out. This is the case for invoicing users and accountants: their
+        group rules on invoices allow every invoice, leaving the multi-company rule."""
+        rules = self.env["ir.rule"]
+        invoice_domain = rules._compute_domain("account.move", "read")
+        return invoice_domain == rules._compute_domain(self._name, "read") and all(
+            leaf[0] == "company_id" for leaf in invoice_domain if isinstance(leaf, list | tuple)
+        )
 
     @api.model
     def _select(self):

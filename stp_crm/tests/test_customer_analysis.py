@@ -194,6 +194,29 @@ class TestCustomerAnalysisAccess(StpAnalysisCommon):
         self.assertEqual(analysis.search_count(self.domain), 2)
         self.assertEqual(analysis._read_group(self.domain, [], ["revenue:sum"]), [(300.0,)])
 
+    def test_invoicing_user_reads_without_the_invoice_semi_join(self):
+        # Their rules on invoices come down to the company rule the report applies itself.
+        analysis = self.env["stp.crm.customer.analysis"].with_user(self.stp_user)
+        self.assertTrue(analysis._invoice_rules_match_own_rules())
+        self.assertNotIn("move.id IN", analysis._table_query.code)
+        self.assertFalse(
+            self.env["stp.crm.customer.analysis"].with_user(self.sales_own)._invoice_rules_match_own_rules()
+        )
+
+    def test_an_added_invoice_rule_is_followed(self):
+        # A rule an administrator adds on invoices brings the semi-join back.
+        self.env["ir.rule"].create(
+            {
+                "name": "No invoices of the south customer",
+                "model_id": self.env["ir.model"]._get_id("account.move"),
+                "domain_force": repr([("commercial_partner_id", "!=", self.south_customer.id)]),
+            }
+        )
+        analysis = self.env["stp.crm.customer.analysis"].with_user(self.stp_user)
+        self.assertFalse(analysis._invoice_rules_match_own_rules())
+        self.assertEqual(analysis.search(self.domain).commercial_partner_id, self.north_customer)
+        self.assertEqual(analysis._read_group(self.domain, [], ["revenue:sum"]), [(100.0,)])
+
     def test_no_accounting_rights_no_rows(self):
         analysis = self.env["stp.crm.customer.analysis"].with_user(self.crm_only)
         self.assertFalse(self.env["account.move"].with_user(self.crm_only).has_access("read"))
