@@ -21,7 +21,7 @@ LINES = int(os.environ.get("STP_BENCH_LINES", "1000000"))
 CUSTOMERS = 2000
 LINES_PER_MOVE = 5
 TAG = "STP analysis bench"
-REPEAT = 3
+REPEAT = 5
 
 env = env  # noqa: F821, PLW0127 - given by odoo shell
 cr = env.cr
@@ -133,14 +133,17 @@ def build():
     )
 
 
-def timed(func):
-    runs = []
-    for _run in range(REPEAT):
-        env.invalidate_all()
-        started = time.perf_counter()
-        func()
-        runs.append(time.perf_counter() - started)
-    return sorted(runs)[len(runs) // 2]
+def timed(*funcs):
+    """Median time of each function over REPEAT rounds, run in turn within each round so that
+    a change of the machine's load weighs on all of them alike."""
+    runs = [[] for _func in funcs]
+    for _round in range(REPEAT):
+        for func, func_runs in zip(funcs, runs, strict=True):
+            env.invalidate_all()
+            started = time.perf_counter()
+            func()
+            func_runs.append(time.perf_counter() - started)
+    return [sorted(func_runs)[len(func_runs) // 2] for func_runs in runs]
 
 
 def measure():
@@ -169,12 +172,12 @@ def measure():
         ),
     ]
     for label, our_call, native_call in pairs:
-        our_time, native_time = timed(our_call), timed(native_call)
+        our_time, native_time = timed(our_call, native_call)
         print(
             f"{label}: ours {our_time:.2f} s, account.invoice.report {native_time:.2f} s, ratio {our_time / native_time:.2f}",
             flush=True,
         )
-    region = timed(lambda: ours._read_group([], ["region", "age_group", "date:year"], ["revenue:sum", "margin:sum"]))
+    (region,) = timed(lambda: ours._read_group([], ["region", "age_group", "date:year"], ["revenue:sum", "margin:sum"]))
     print(f"ours by region x age group x year (no native equivalent): {region:.2f} s", flush=True)
 
 

@@ -27,6 +27,20 @@ class StpCrmAgeBand(models.Model):
     )
     active = fields.Boolean(default=True)
 
+    # The customer analysis caches the bands' bounds (stp.crm.customer.analysis._age_band_bounds).
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
+
     @api.constrains("age_from", "age_to", "partner_kind", "company_id", "active")
     def _check_stp_age_band(self):
         for band in self:

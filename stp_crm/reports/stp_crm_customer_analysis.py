@@ -1,4 +1,6 @@
-from odoo import api, fields, models
+import itertools
+
+from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
 from ..models.res_country_state import REGIONS
@@ -146,7 +148,7 @@ class StpCrmCustomerAnalysis(models.Model):
                    COALESCE(partner.state_id, commercial.state_id) AS state_id,
                    CASE WHEN partner.state_id IS NOT NULL THEN partner_state.stp_region
                         ELSE commercial_state.stp_region END AS region,
-                   age_band.band_id AS age_group,
+                   %(age_group)s AS age_group,
                    CASE WHEN commercial.is_company THEN 'company' ELSE 'person' END AS customer_type,
                    COALESCE(commercial.stp_tier ->> line.company_id::text, %(default_tier)s) AS stp_tier,
                    commercial.stp_classification AS stp_classification,
@@ -165,12 +167,12 @@ class StpCrmCustomerAnalysis(models.Model):
             # A customer without a tier of its own in the company reads the default one (ir.default).
             default_tier=partners._fields["stp_tier"].get_company_dependent_fallback(partners) or None,
             quantity=QUANTITY,
+            age_group=self._age_group(),
         )
 
     @api.model
     def _from(self):
-        return SQL(
-            """
+        return SQL("""
             FROM account_move_line line
             JOIN account_move move ON move.id = line.move_id
             LEFT JOIN res_partner commercial ON commercial.id = move.commercial_partner_id
@@ -181,34 +183,69 @@ class StpCrmCustomerAnalysis(models.Model):
             LEFT JOIN product_template template ON template.id = product.product_tmpl_id
             LEFT JOIN uom_uom uom_line ON uom_line.id = line.product_uom_id
             LEFT JOIN uom_uom uom_template ON uom_template.id = template.uom_id
-            LEFT JOIN (%(age_bands)s) AS age_band
-                   ON age_band.company_id = line.company_id
-                  AND age_band.partner_kind = CASE WHEN commercial.is_company THEN 'company' ELSE 'person' END
-                  AND age_band.age = EXTRACT(YEAR FROM AGE(move.invoice_date, CASE WHEN commercial.is_company
-                                         THEN commercial.stp_founding_date ELSE commercial.stp_birthday END))::int
-            """,
-            age_bands=self._age_band_lookup(),
+            """)
+
+    @api.model
+    def _age_group(self):
+        """The customer's age band at the invoice date, as an expression rather than a join:
+        ``width_bucket()`` finds the age among the bounds of the bands of the line's company
+        and kind of customer. PostgreSQL evaluates it only when the age group is asked for,
+        and drops the customer's join when nothing else of the customer is (a join on a
+        computed age kept it: a quarter of the time of every read)."""
+        bands = self._age_band_bounds()
+        ages = {
+            kind: SQL(
+                "EXTRACT(YEAR FROM AGE(move.invoice_date, commercial.%s))::int",
+                SQL.identifier("stp_founding_date" if kind == "company" else "stp_birthday"),
+            )
+            for kind in ("company", "person")
+        }
+
+        def band_of(company_id, kind):
+            if not (bounds := bands.get((company_id, kind))):
+                return SQL("NULL::int")
+            # Index 0 of the ids is for an age below the first bound (width_bucket() returns 0).
+            return SQL("(%s::int[])[width_bucket(%s, %s::int[]) + 1]", [None, *bounds[1]], ages[kind], list(bounds[0]))
+
+        cases = [
+            SQL(
+                "WHEN line.company_id = %s AND commercial.is_company THEN %s WHEN line.company_id = %s THEN %s",
+                company_id,
+                band_of(company_id, "company"),
+                company_id,
+                band_of(company_id, "person"),
+            )
+            for company_id in {company_id for company_id, _kind in bands if company_id}
+        ]
+        return SQL(
+            "CASE %s WHEN commercial.is_company THEN %s ELSE %s END",
+            SQL(" ").join(cases),
+            band_of(False, "company"),
+            band_of(False, "person"),
         )
 
     @api.model
-    def _age_band_lookup(self):
-        """The band of each (company, kind of customer, age in years): a small table joined
-        on equality, unique on those columns, so that PostgreSQL hashes it once when the
-        age group is asked for and drops the join altogether when it is not."""
-        return SQL(
-            """
-            SELECT DISTINCT ON (company.id, band.partner_kind, age.age)
-                   company.id AS company_id, band.partner_kind AS partner_kind, age.age AS age, band.id AS band_id
-              FROM res_company company
-             CROSS JOIN generate_series(0, %(no_upper)s) AS age(age)
-              JOIN stp_crm_age_band band
-                ON band.active
-               AND (band.company_id IS NULL OR band.company_id = company.id)
-               AND age.age BETWEEN band.age_from AND COALESCE(NULLIF(band.age_to, 0), %(no_upper)s)
-             ORDER BY company.id, band.partner_kind, age.age, band.company_id NULLS LAST, band.age_from
-            """,
-            no_upper=NO_UPPER_AGE,
-        )
+    @tools.ormcache()
+    def _age_band_bounds(self):
+        """{(company id or False for every company, kind): (bounds, band ids)}: where each band
+        starts, and where its ages end when the next band does not start right there (id None).
+        The bands of a company are its own and those for every company: they never overlap."""
+        bands = self.env["stp.crm.age.band"].sudo().search([])
+        companies = {False} | set(bands.company_id.ids)
+        result = {}
+        for company_id, kind in itertools.product(companies, ("company", "person")):
+            bounds, band_ids = [], []
+            for band in bands.filtered(
+                lambda band, company_id=company_id, kind=kind: band.partner_kind == kind
+                and band.company_id.id in {False, company_id}
+            ).sorted("age_from"):
+                if bounds and bounds[-1] == band.age_from:  # the previous band ends where this one starts
+                    del bounds[-1], band_ids[-1]
+                bounds += [band.age_from, (band.age_to or NO_UPPER_AGE) + 1]
+                band_ids += [band.id, None]
+            if bounds:
+                result[company_id, kind] = (tuple(bounds), tuple(band_ids))
+        return result
 
     @api.model
     def _where(self):

@@ -113,6 +113,21 @@ class TestRegionsAndAgeBands(StpAnalysisCommon):
         self.env.ref("stp_crm.stp_crm_age_band_person_35_44").active = False
         bands.create({"name": "30-39", "partner_kind": "person", "age_from": 30, "age_to": 39})
 
+    def test_an_age_between_bands_has_no_group(self):
+        # Archiving 35-44 leaves a gap between 25-34 and 45-54: 35 years old has no group.
+        self.env.ref("stp_crm.stp_crm_age_band_person_35_44").active = False
+        self._sell(self.central_person, [(self.compressor, 1, 100.0)])
+        self._sell(self.central_person, [(self.service, 1, 50.0)], invoice_date="2025-07-14")
+        analysis = self.env["stp.crm.customer.analysis"]
+        rows = analysis.search([("commercial_partner_id", "=", self.central_person.id)])
+        groups = {row.date: row.age_group for row in rows}
+        self.assertFalse(groups[date(2026, 3, 10)])
+        self.assertEqual(groups[date(2025, 7, 14)], self.env.ref("stp_crm.stp_crm_age_band_person_25_34"))
+        # No birthday: no age, no group.
+        self.central_person.stp_birthday = False
+        self.env.invalidate_all()  # the rows read above are cached
+        self.assertFalse(analysis.search([("commercial_partner_id", "=", self.central_person.id)]).age_group)
+
     def test_custom_band_of_the_company(self):
         for band in self.env["stp.crm.age.band"].search([("partner_kind", "=", "company")]):
             band.active = False
