@@ -137,3 +137,30 @@ class ResCompany(models.Model):
     def _check_stp_ltv_retention_rate(self):
         if any(not 0 <= company.stp_ltv_retention_rate <= 1 for company in self):
             raise ValidationError(_("The customer retention rate must be between 0% and 100%."))
+
+    # Lifetime value bands of the customer analysis (company currency: đồng for the Vietnamese companies).
+    stp_ltv_high_threshold = fields.Monetary(
+        string="High LTV Threshold",
+        currency_field="currency_id",
+        default=100_000_000,
+        help="Lifetime value (company currency) from which a customer is in the high LTV band of the analysis.",
+    )
+    stp_ltv_medium_threshold = fields.Monetary(
+        string="Medium LTV Threshold",
+        currency_field="currency_id",
+        default=20_000_000,
+        help="Lifetime value (company currency) from which a customer is in the medium LTV band of the analysis. "
+        "Below it, the customer is in the low band.",
+    )
+
+    @api.constrains("stp_ltv_high_threshold", "stp_ltv_medium_threshold")
+    def _check_stp_ltv_thresholds(self):
+        for company in self:
+            if not 0 <= company.stp_ltv_medium_threshold <= company.stp_ltv_high_threshold:
+                raise ValidationError(
+                    _(
+                        "The medium LTV threshold cannot exceed the high LTV threshold, "
+                        "and neither may be negative (company %(company)s).",
+                        company=company.display_name,
+                    )
+                )

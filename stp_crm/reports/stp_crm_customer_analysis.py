@@ -4,6 +4,7 @@ from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
 from ..models.res_country_state import REGIONS
+from ..models.res_partner_ltv import INVOICING_READ
 from ..models.stp_crm_age_band import NO_UPPER_AGE
 
 # Quantities and margins of credit notes count negative (revenue already is: -balance).
@@ -17,7 +18,8 @@ QUANTITY = SQL(
 class StpCrmCustomerAnalysis(models.Model):
     """Who buys what, where and when: one row per product line of a posted customer
     invoice or credit note, amounts in the invoicing company's currency (credit notes
-    negative), with the customer's region, age group, tier and classification.
+    negative), with the customer's region, age group, tier, classification and
+    lifetime value band.
 
     Rows follow the user's access to invoices: for users, only the lines of the
     invoices that ``account.move._search([])`` returns for them (its access rights and
@@ -60,7 +62,9 @@ class StpCrmCustomerAnalysis(models.Model):
             "stp_founding_date",
             "stp_tier",
             "stp_classification",
+            "stp_ltv",
         ],
+        "res.company": ["stp_ltv_high_threshold", "stp_ltv_medium_threshold"],
         "res.country.state": ["stp_region"],
         "stp.crm.age.band": ["partner_kind", "age_from", "age_to", "company_id", "active"],
     }
@@ -87,6 +91,14 @@ class StpCrmCustomerAnalysis(models.Model):
         selection=lambda self: self.env["res.partner"]._fields["stp_classification"].selection,
         string="Classification",
         readonly=True,
+    )
+    ltv_band = fields.Selection(
+        [("high", "High LTV"), ("medium", "Medium LTV"), ("low", "Low LTV")],
+        string="LTV Band",
+        readonly=True,
+        groups=INVOICING_READ,
+        help="The customer's current lifetime value in the company against the company's LTV thresholds; "
+        "empty while it has not been computed.",
     )
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
@@ -152,6 +164,12 @@ class StpCrmCustomerAnalysis(models.Model):
                    CASE WHEN commercial.is_company THEN 'company' ELSE 'person' END AS customer_type,
                    COALESCE(commercial.stp_tier ->> line.company_id::text, %(default_tier)s) AS stp_tier,
                    commercial.stp_classification AS stp_classification,
+                   CASE WHEN (commercial.stp_ltv ->> line.company_id::text)::numeric
+                             >= ltv_company.stp_ltv_high_threshold THEN 'high'
+                        WHEN (commercial.stp_ltv ->> line.company_id::text)::numeric
+                             >= ltv_company.stp_ltv_medium_threshold THEN 'medium'
+                        WHEN commercial.stp_ltv ->> line.company_id::text IS NOT NULL THEN 'low'
+                   END AS ltv_band,
                    move.invoice_user_id AS user_id,
                    move.team_id AS team_id,
                    line.product_id AS product_id,
@@ -183,6 +201,7 @@ class StpCrmCustomerAnalysis(models.Model):
             LEFT JOIN product_template template ON template.id = product.product_tmpl_id
             LEFT JOIN uom_uom uom_line ON uom_line.id = line.product_uom_id
             LEFT JOIN uom_uom uom_template ON uom_template.id = template.uom_id
+            LEFT JOIN res_company ltv_company ON ltv_company.id = line.company_id
             """)
 
     @api.model

@@ -1,12 +1,15 @@
 from odoo import api, models
 
+from ..models.res_partner_ltv import INVOICING_READ as LTV_READ
 from ..models.res_partner_receivable import INVOICING_READ, RECEIVABLE_BUCKETS
 
 LAST_INTERACTIONS = 10
+# The lifetime amounts of the profile, in company currency, in their column order.
+LTV_AMOUNTS = ("stp_lifetime_revenue", "stp_lifetime_margin", "stp_average_order_value", "stp_ltv")
 
 
 class StpCrmCustomerProfileReport(models.AbstractModel):
-    """One page per customer: who they are, what they owe, what they run, what is open.
+    """One page per customer: who they are, what they owe and are worth, what they run, what is open.
     Each section lists only what the printing user may read (no sudo)."""
 
     _name = "report.stp_crm.report_customer_profile"
@@ -22,6 +25,8 @@ class StpCrmCustomerProfileReport(models.AbstractModel):
             "sections": {partner.id: self._profile_sections(partner) for partner in partners},
             "show_receivables": self.env.user.has_groups(INVOICING_READ),
             "receivable_fields": list(RECEIVABLE_BUCKETS),
+            "show_ltv": self.env.user.has_groups(LTV_READ),
+            "ltv_amount_fields": list(LTV_AMOUNTS),
         }
 
     @api.model

@@ -43,6 +43,7 @@ from . import test_receivable_http
 from . import test_customer_analysis
 from . import test_customer_ltv
 from . import test_customer_analysis_ui
+from . import test_customer_analysis_ltv
 from . import test_opportunity
 from . import test_opportunity_ui
 from . import test_opportunity_xmlrpc

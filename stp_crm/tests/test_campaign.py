@@ -2,7 +2,7 @@ from datetime import date, datetime, timedelta
 from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.stp_crm.models.occasion_dates import lunar_new_year, recipient_date
@@ -168,6 +168,28 @@ class TestCampaignRecipients(CampaignCommon):
         self.assertEqual(campaign.recipient_count, 4)
         with self.assertRaises(UserError):
             self._campaign(segment_domain="[('no_such_field', '=', 1)]")
+
+    def test_segment_by_lifetime_value(self):
+        """A segment on the lifetime value reads each customer's figure in the campaign's company."""
+        other_company = self.setup_other_company()["company"]
+        for customer, ltv in zip(self.customers, (150_000_000.0, 100_000_000.0, 99_999_999.0), strict=False):
+            customer.with_company(self.company).write({"stp_ltv": ltv})
+        self.customers[3].with_company(other_company).write({"stp_ltv": 500_000_000.0})  # rich elsewhere only
+        segment = f"[('category_id', 'in', [{self.vip.id}]), ('stp_ltv', '>=', 100000000)]"
+        campaign = self._campaign(segment_domain=segment)
+        self.assertEqual(campaign.segment_count, 2)
+        campaign.action_generate_recipients()
+        self.assertEqual(campaign.line_ids.partner_id, self.customers[:2])
+        theirs = self._campaign(segment_domain=segment, company_id=other_company.id)
+        self.assertEqual(theirs.segment_count, 1)
+        # Lifetime figures are for invoicing readers: a manager without them cannot segment on them.
+        manager = new_test_user(self.env, login="manager_no_invoicing", groups="stp_crm.group_stp_crm_manager")
+        campaigns = self.env["stp.crm.campaign"].with_user(manager)
+        with self.assertRaisesRegex(AccessError, 'fields "stp_ltv"'):
+            campaigns.create({"name": "Khách giá trị", "occasion": "tet", "segment_domain": segment})
+        campaigns.create(
+            {"name": "Khách VIP", "occasion": "tet", "segment_domain": f"[('category_id', 'in', [{self.vip.id}])]"}
+        )
 
     def test_batches_with_a_failure_resume_without_duplicates(self):
         partners = self.env["res.partner"].create(
