@@ -19,14 +19,16 @@ class StpCrmRoiReport(models.Model):
     that model at all: a CRM manager without Sales rights sees no order's margin. The
     superuser reads the SQL view itself.
 
-    ``roi`` is a ratio: grouped (pivot, graph, grouped lists), it is computed from the
-    group's summed profit and investment, never summed itself (``read_group``)."""
+    ``roi`` is a ratio (``stp.crm.ratio.mixin``): grouped (pivot, graph, grouped lists),
+    it is computed from the group's summed profit and investment, never summed itself."""
 
     _name = "stp.crm.roi.report"
+    _inherit = ["stp.crm.ratio.mixin"]
     _description = "CRM Return on Investment"
     _auto = False
     _order = "date desc, company_id"
     _rec_name = "date"
+    _ratio_measures = {"roi": ("attributed_profit", "investment")}
     _depends = {
         "stp.crm.investment": ["date", "amount_company", "company_id"],
         "sale.order": ["date_order", "state", "margin", "currency_rate", "company_id", "opportunity_id"],
@@ -164,31 +166,3 @@ class StpCrmRoiReport(models.Model):
         self.env.cr.execute(
             SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self.sudo()._roi_query())
         )
-
-    @api.model
-    def _roi_percent(self, profit, investment):
-        return profit / investment * 100 if investment else False
-
-    @api.model
-    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
-        """The ROI of a group is its profit over its investment, from the sums (a list
-        grouped and sorted by ROI is sorted on these computed values)."""
-        names = {spec.split(":")[0].strip() for spec in fields}
-        if "roi" not in names:
-            return super().read_group(domain, fields, groupby, offset, limit, orderby, lazy)
-        extra = [name for name in ("investment", "attributed_profit") if name not in names]
-        specs = [spec for spec in fields if spec.split(":")[0].strip() != "roi"]
-        terms = [term.strip() for term in (orderby or "").split(",") if term.strip()]
-        roi_terms = [term for term in terms if term.split()[0] == "roi"]
-        other_order = ", ".join(term for term in terms if term not in roi_terms) or False
-        groups = super().read_group(
-            domain, specs + [f"{name}:sum" for name in extra], groupby, offset, limit, other_order, lazy
-        )
-        for group in groups:
-            group["roi"] = self._roi_percent(group.get("attributed_profit") or 0.0, group.get("investment") or 0.0)
-            for name in extra:
-                group.pop(name, None)
-        if roi_terms:
-            descending = roi_terms[0].lower().endswith("desc")
-            groups.sort(key=lambda group: (group["roi"] is not False, group["roi"] or 0.0), reverse=descending)
-        return groups

@@ -92,10 +92,15 @@ class TestCrmRoi(StpCrmAccountCommon):
         self._won_order(date(2026, 1, 15), 5)  # 20 %
         self._investment(date(2026, 2, 10), 1000)
         self._won_order(date(2026, 2, 15), 10)  # 40 %
-        groups = self._report().read_group(
-            [("company_id", "=", self.company.id)], ["roi:sum"], ["date:month"], orderby="roi desc", lazy=False
-        )
-        self.assertEqual([round(group["roi"], 2) for group in groups], [40.0, 20.0])
+        self._won_order(date(2026, 3, 15), 1)  # no investment: no ROI
+        self._investment(date(2026, 4, 10), 1000)  # no profit: 0 %
+        for order, expected in (("roi desc", [40.0, 20.0, 0.0, None]), ("roi asc", [None, 0.0, 20.0, 40.0])):
+            groups = self._report().read_group(
+                [("company_id", "=", self.company.id)], ["roi:sum"], ["date:month"], orderby=order, lazy=False
+            )
+            # a month without investment has no ROI (empty): it sorts as the lowest
+            roi = [None if group["roi"] is False else round(group["roi"], 2) for group in groups]
+            self.assertEqual(roi, expected, order)
 
     def test_profit_follows_the_access_to_its_sources(self):
         """A SQL view bypasses the orders' rules: each user's rows count only the orders
