@@ -25,6 +25,7 @@ from . import crm_stage
 from . import crm_lead
 from . import mail_activity
 from . import ir_module_module
+from . import stp_crm_ratio_mixin
 from . import stp_crm_forecast_mixin
 from . import stp_crm_sales_target
 from . import stp_crm_forecast_snapshot

@@ -11,6 +11,8 @@ STP_TIER_DEFAULT_THRESHOLDS = {
     "USD": (20_000, 4_000),
     "EUR": (20_000, 4_000),
 }
+# The CRM's settings are the staff's: portal users read their company, not these.
+STAFF = "base.group_user"
 
 
 class ResCompany(models.Model):
@@ -26,6 +28,7 @@ class ResCompany(models.Model):
         readonly=False,
         precompute=True,
         help="Invoiced revenue (untaxed, last 12 months, company currency) from which a customer is tier A.",
+        groups=STAFF,
     )
     stp_tier_b_threshold = fields.Monetary(
         string="Tier B Threshold",
@@ -36,6 +39,7 @@ class ResCompany(models.Model):
         precompute=True,
         help="Invoiced revenue (untaxed, last 12 months, company currency) from which a customer is tier B. "
         "Below it, the customer is tier C.",
+        groups=STAFF,
     )
 
     @api.depends("currency_id")
@@ -70,6 +74,7 @@ class ResCompany(models.Model):
         string="Contract Expiry Alert (Days)",
         default=30,
         help="How many days before a running contract ends its responsible user gets a 'Contract expiring' activity.",
+        groups=STAFF,
     )
 
     @api.constrains("stp_contract_alert_days")
@@ -124,6 +129,7 @@ class ResCompany(models.Model):
         required=True,
         help="When a sales order takes the customer over their credit limit: warn the salesperson and "
         "the CRM manager, or also refuse the confirmation.",
+        groups=STAFF,
     )
 
     stp_ltv_retention_rate = fields.Float(
@@ -131,6 +137,7 @@ class ResCompany(models.Model):
         default=0.8,
         help="Share of customers who keep buying from one year to the next (0 to 1): "
         "the customer lifetime value counts the next 3 years' margin at r, r² and r³.",
+        groups=STAFF,
     )
 
     @api.constrains("stp_ltv_retention_rate")
@@ -144,6 +151,7 @@ class ResCompany(models.Model):
         currency_field="currency_id",
         default=100_000_000,
         help="Lifetime value (company currency) from which a customer is in the high LTV band of the analysis.",
+        groups=STAFF,
     )
     stp_ltv_medium_threshold = fields.Monetary(
         string="Medium LTV Threshold",
@@ -151,6 +159,7 @@ class ResCompany(models.Model):
         default=20_000_000,
         help="Lifetime value (company currency) from which a customer is in the medium LTV band of the analysis. "
         "Below it, the customer is in the low band.",
+        groups=STAFF,
     )
 
     @api.constrains("stp_ltv_high_threshold", "stp_ltv_medium_threshold")

@@ -15,15 +15,11 @@ def quarter_start(day):
 class StpCrmForecastMixin(models.AbstractModel):
     """What the forecast reports share: dates of closed opportunities in the user's
     time zone, the quarter of today, the rows of a source model the user may read,
-    and ratio measures (a percentage of two sums, right in every group of a pivot).
-
-    ``_ratio_measures`` maps a measure to ``(numerator, denominator)`` fields:
-    its ``sum`` in ``read_group`` is ``100 * SUM(numerator) / SUM(denominator)``."""
+    and ratio measures (``stp.crm.ratio.mixin``)."""
 
     _name = "stp.crm.forecast.mixin"
+    _inherit = ["stp.crm.ratio.mixin"]
     _description = "Forecast Report Tools"
-
-    _ratio_measures = {}
 
     @api.model
     def _stp_timezone(self):
@@ -81,14 +77,3 @@ class StpCrmForecastMixin(models.AbstractModel):
         query = Query(self.env, source._table)
         query.add_where("FALSE")
         return query
-
-    def _read_group_select(self, aggregate_spec, query):
-        fname, _sep, func = aggregate_spec.partition(":")
-        if fname in self._ratio_measures and func == "sum":
-            numerator, denominator = self._ratio_measures[fname]
-            return SQL(
-                "100.0 * %s / NULLIF(%s, 0)",
-                super()._read_group_select(f"{numerator}:sum", query),
-                super()._read_group_select(f"{denominator}:sum", query),
-            )
-        return super()._read_group_select(aggregate_spec, query)

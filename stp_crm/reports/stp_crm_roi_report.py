@@ -8,19 +8,27 @@ class StpCrmRoiReport(models.Model):
 
     A SQL view summing, per month, the investments (``stp.crm.investment``, company
     currency) and the profit attributed to the CRM, made of named sources
-    (``_roi_profit_queries()``): each source selects ``date`` (the month's first day),
-    ``company_id`` and ``profit`` (company currency). A later feature adds its source
-    under its model's name in an override of ``_roi_profit_queries()`` and lists the
-    columns it reads in ``_depends``.
+    (``_roi_profit_queries()``): each source names the model its rows come from and
+    selects ``res_id`` (the id of that model's record), ``date`` (the month's first day),
+    ``company_id`` and ``profit`` (company currency). A later feature adds its source in
+    an override of ``_roi_profit_queries()`` and lists the columns it reads in ``_depends``.
 
-    ``roi`` is a ratio: grouped (pivot, graph, grouped lists), it is computed from the
-    group's summed profit and investment, never summed itself (``read_group``)."""
+    Rows follow the user's access (``_table_query``): for users, each source, the
+    investments included, counts only the records its model's ``_search([])`` returns
+    for them (its access rights and record rules), and nothing when they may not read
+    that model at all: a CRM manager without Sales rights sees no order's margin. The
+    superuser reads the SQL view itself.
+
+    ``roi`` is a ratio (``stp.crm.ratio.mixin``): grouped (pivot, graph, grouped lists),
+    it is computed from the group's summed profit and investment, never summed itself."""
 
     _name = "stp.crm.roi.report"
+    _inherit = ["stp.crm.ratio.mixin"]
     _description = "CRM Return on Investment"
     _auto = False
     _order = "date desc, company_id"
     _rec_name = "date"
+    _ratio_measures = {"roi": ("attributed_profit", "investment")}
     _depends = {
         "stp.crm.investment": ["date", "amount_company", "company_id"],
         "sale.order": ["date_order", "state", "margin", "currency_rate", "company_id", "opportunity_id"],
@@ -46,11 +54,12 @@ class StpCrmRoiReport(models.Model):
 
     @api.model
     def _roi_profit_queries(self):
-        """{source model: SQL of its rows (date, company_id, profit)}; overrides add theirs."""
+        """{source: (model, SQL of its rows (res_id, date, company_id, profit))}, ``res_id``
+        being the id of a record of ``model``; overrides add theirs."""
         return {
-            "sale.order": self._roi_query_won_opportunities(),
-            "stp.crm.contract": self._roi_query_renewals(),
-            "stp.crm.campaign.line": self._roi_query_campaign_sales(),
+            "won_opportunities": ("sale.order", self._roi_query_won_opportunities()),
+            "renewals": ("stp.crm.contract", self._roi_query_renewals()),
+            "campaign_sales": ("sale.order", self._roi_query_campaign_sales()),
         }
 
     @api.model
@@ -58,7 +67,7 @@ class StpCrmRoiReport(models.Model):
         """Margin of the confirmed sales orders of won opportunities (sale_crm, sale_margin),
         in company currency, in the month of the order."""
         return SQL("""
-            SELECT date_trunc('month', so.date_order)::date AS date, so.company_id AS company_id,
+            SELECT so.id AS res_id, date_trunc('month', so.date_order)::date AS date, so.company_id AS company_id,
                    so.margin / COALESCE(NULLIF(so.currency_rate, 0), 1) AS profit
               FROM sale_order so
               JOIN crm_lead l ON l.id = so.opportunity_id AND l.active
@@ -70,7 +79,7 @@ class StpCrmRoiReport(models.Model):
     def _roi_query_renewals(self):
         """Renewal contracts (confirmed), their total in company currency, in the month they start."""
         return SQL("""
-            SELECT date_trunc('month', c.date_start)::date AS date, c.company_id AS company_id,
+            SELECT c.id AS res_id, date_trunc('month', c.date_start)::date AS date, c.company_id AS company_id,
                    c.amount_total_company AS profit
               FROM stp_crm_contract c
              WHERE c.previous_contract_id IS NOT NULL AND c.state != 'draft' AND c.date_start IS NOT NULL
@@ -83,7 +92,7 @@ class StpCrmRoiReport(models.Model):
         the month of the order. An order counts once however many campaigns reached the
         customer; the comparison group, reached by nothing, brings nothing."""
         return SQL("""
-            SELECT date_trunc('month', so.date_order)::date AS date, so.company_id AS company_id,
+            SELECT so.id AS res_id, date_trunc('month', so.date_order)::date AS date, so.company_id AS company_id,
                    so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1) AS profit
               FROM sale_order so
               JOIN res_partner buyer ON buyer.id = so.partner_id
@@ -101,11 +110,35 @@ class StpCrmRoiReport(models.Model):
         """)
 
     @api.model
+    def _roi_query_investments(self):
+        return SQL("""
+            SELECT i.id AS res_id, date_trunc('month', i.date)::date AS date, i.company_id AS company_id,
+                   i.amount_company AS investment, 0.0 AS profit
+              FROM stp_crm_investment i
+        """)
+
+    @api.model
+    def _roi_sources(self):
+        """[(model, SQL of its rows (res_id, date, company_id, investment, profit))]: the
+        investments and every profit source."""
+        return [("stp.crm.investment", self._roi_query_investments())] + [
+            (model_name, SQL("SELECT res_id, date, company_id, 0.0 AS investment, profit FROM (%s) AS source", sql))
+            for model_name, sql in self._roi_profit_queries().values()
+        ]
+
+    @api.model
+    def _roi_readable(self, model_name, sql):
+        """The rows of ``sql`` whose ``res_id`` the user may read in ``model_name`` (all for
+        the superuser; none when the user may not read that model)."""
+        if self.env.su:
+            return sql
+        source = self.env[model_name].with_context(active_test=False)
+        if not source.has_access("read"):
+            return SQL("SELECT * FROM (%s) AS source WHERE FALSE", sql)
+        return SQL("SELECT * FROM (%s) AS source WHERE source.res_id IN %s", sql, source._search([]).subselect())
+
+    @api.model
     def _roi_query(self):
-        profits = SQL(" UNION ALL ").join(
-            SQL("SELECT date, company_id, 0.0 AS investment, profit FROM (%s) AS source", sql)
-            for sql in self._roi_profit_queries().values()
-        )
         return SQL(
             """
             SELECT (rows.company_id::bigint * 100000 + EXTRACT(YEAR FROM rows.date) * 12
@@ -114,46 +147,22 @@ class StpCrmRoiReport(models.Model):
                    SUM(rows.investment) AS investment, SUM(rows.profit) AS attributed_profit,
                    CASE WHEN SUM(rows.investment) > 0
                         THEN SUM(rows.profit) / SUM(rows.investment) * 100 END AS roi
-              FROM (
-                    SELECT date_trunc('month', i.date)::date AS date, i.company_id AS company_id,
-                           i.amount_company AS investment, 0.0 AS profit
-                      FROM stp_crm_investment i
-                    UNION ALL %s
-                   ) AS rows
+              FROM (%s) AS rows
               JOIN res_company company ON company.id = rows.company_id
              GROUP BY rows.date, rows.company_id, company.currency_id
             """,
-            profits,
+            SQL(" UNION ALL ").join(self._roi_readable(model_name, sql) for model_name, sql in self._roi_sources()),
         )
+
+    @property
+    def _table_query(self):
+        # Record rules on a view cannot reach its sources' rules: for users, the table
+        # is the sources restricted to what they may read, so search, read and
+        # read_group see the same rows. The superuser reads the SQL view itself.
+        return None if self.env.su else self._roi_query()
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._roi_query()))
-
-    @api.model
-    def _roi_percent(self, profit, investment):
-        return profit / investment * 100 if investment else False
-
-    @api.model
-    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
-        """The ROI of a group is its profit over its investment, from the sums (a list
-        grouped and sorted by ROI is sorted on these computed values)."""
-        names = {spec.split(":")[0].strip() for spec in fields}
-        if "roi" not in names:
-            return super().read_group(domain, fields, groupby, offset, limit, orderby, lazy)
-        extra = [name for name in ("investment", "attributed_profit") if name not in names]
-        specs = [spec for spec in fields if spec.split(":")[0].strip() != "roi"]
-        terms = [term.strip() for term in (orderby or "").split(",") if term.strip()]
-        roi_terms = [term for term in terms if term.split()[0] == "roi"]
-        other_order = ", ".join(term for term in terms if term not in roi_terms) or False
-        groups = super().read_group(
-            domain, specs + [f"{name}:sum" for name in extra], groupby, offset, limit, other_order, lazy
+        self.env.cr.execute(
+            SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self.sudo()._roi_query())
         )
-        for group in groups:
-            group["roi"] = self._roi_percent(group.get("attributed_profit") or 0.0, group.get("investment") or 0.0)
-            for name in extra:
-                group.pop(name, None)
-        if roi_terms:
-            descending = roi_terms[0].lower().endswith("desc")
-            groups.sort(key=lambda group: (group["roi"] is not False, group["roi"] or 0.0), reverse=descending)
-        return groups

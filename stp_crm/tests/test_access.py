@@ -57,3 +57,29 @@ class TestAccess(TransactionCase, StpCrmUsersMixin):
         customer = self.customer.with_env(self.env)
         customer.write({"stp_classification": "customer", "stp_potential": "high", "stp_prospect_quality": "good"})
         self.assertEqual(customer.stp_potential, "high")
+
+
+@tagged("post_install", "-at_install")
+class TestAccessRightsOfOutsiders(TransactionCase):
+    # Portal users read their company's tickets and the stages shown on them (the portal's "My tickets").
+    INTENDED = {
+        ("stp.crm.ticket", "base.group_portal", "read"),
+        ("stp.crm.ticket.stage", "base.group_portal", "read"),
+    }
+
+    def test_portal_and_public_users_get_only_the_intended_rights(self):
+        """No access right on an STP CRM model, whoever declares it, reaches portal or public
+        users (nor everyone, without a group) beyond the tickets of the portal."""
+        outsiders = {False: "everyone"} | {
+            self.env.ref(xmlid).id: xmlid for xmlid in ("base.group_portal", "base.group_public")
+        }
+        rights = self.env["ir.model.access"].search(
+            [("model_id.model", "=like", "stp.%"), ("group_id", "in", list(outsiders))]
+        )
+        granted = {
+            (right.model_id.model, outsiders[right.group_id.id], operation)
+            for right in rights
+            for operation in ("read", "write", "create", "unlink")
+            if right[f"perm_{operation}"]
+        }
+        self.assertEqual(granted, self.INTENDED)
