@@ -6,17 +6,10 @@ from odoo.tests import tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingHttpCommon
 
+from ..models.res_partner_receivable import RECEIVABLE_BUCKETS
 from .common import StpCrmUsersMixin
 
-RECEIVABLE_FIELDS = [
-    "stp_receivable_due",
-    "stp_receivable_overdue",
-    "stp_aging_current",
-    "stp_aging_1_30",
-    "stp_aging_31_60",
-    "stp_aging_61_90",
-    "stp_aging_over_90",
-]
+RECEIVABLE_FIELDS = list(RECEIVABLE_BUCKETS)
 
 
 @tagged("post_install", "-at_install")
