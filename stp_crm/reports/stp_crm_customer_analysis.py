@@ -249,7 +249,9 @@ class StpCrmCustomerAnalysis(models.Model):
         """{(company id or False for every company, kind): (bounds, band ids)}: where each band
         starts, and where its ages end when the next band does not start right there (id None).
         The bands of a company are its own and those for every company: they never overlap."""
-        bands = self.env["stp.crm.age.band"].sudo().search([])
+        bands = (
+            self.env["stp.crm.age.band"].sudo().search_fetch([], ["partner_kind", "age_from", "age_to", "company_id"])
+        )
         companies = {False} | set(bands.company_id.ids)
         result = {}
         for company_id, kind in itertools.product(companies, ("company", "person")):
