@@ -1,6 +1,8 @@
 from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
+from .readable_rows import readable_rows
+
 
 class StpCrmRoiReport(models.Model):
     """The CRM programme's return on investment, per month and company (seeds/004:
@@ -127,18 +129,11 @@ class StpCrmRoiReport(models.Model):
         ]
 
     @api.model
-    def _roi_readable(self, model_name, sql):
-        """The rows of ``sql`` whose ``res_id`` the user may read in ``model_name`` (all for
-        the superuser; none when the user may not read that model)."""
-        if self.env.su:
-            return sql
-        source = self.env[model_name].with_context(active_test=False)
-        if not source.has_access("read"):
-            return SQL("SELECT * FROM (%s) AS source WHERE FALSE", sql)
-        return SQL("SELECT * FROM (%s) AS source WHERE source.res_id IN %s", sql, source._search([]).subselect())
-
-    @api.model
     def _roi_query(self):
+        # The superuser's rows (the SQL view) are every source's; a user's, those they may read.
+        sources = [
+            sql if self.env.su else readable_rows(self.env, model_name, sql) for model_name, sql in self._roi_sources()
+        ]
         return SQL(
             """
             SELECT (rows.company_id::bigint * 100000 + EXTRACT(YEAR FROM rows.date) * 12
@@ -151,7 +146,7 @@ class StpCrmRoiReport(models.Model):
               JOIN res_company company ON company.id = rows.company_id
              GROUP BY rows.date, rows.company_id, company.currency_id
             """,
-            SQL(" UNION ALL ").join(self._roi_readable(model_name, sql) for model_name, sql in self._roi_sources()),
+            SQL(" UNION ALL ").join(sources),
         )
 
     @property

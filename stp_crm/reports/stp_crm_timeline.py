@@ -2,6 +2,8 @@ from odoo import api, fields, models, tools
 from odoo.osv import expression
 from odoo.tools import SQL
 
+from .readable_rows import readable_rows
+
 
 class StpCrmTimeline(models.Model):
     """Every event of a customer in one read-only list: a SQL view made of one
@@ -301,16 +303,9 @@ class StpCrmTimeline(models.Model):
         """Each source's rows whose ``res_id`` is among the records its model's
         ``_search([])`` returns (that model's access rights and record rules); a
         model the user may not read at all gives no row."""
-        branches = []
-        for model_name, sql in self._timeline_queries().items():
-            source = self.env[model_name].with_context(active_test=False)
-            if not source.has_access("read"):
-                continue
-            readable = source._search([]).subselect()
-            branches.append(SQL("SELECT * FROM (%s) AS source WHERE source.res_id IN %s", sql, readable))
-        if not branches:
-            return SQL("SELECT * FROM %s WHERE FALSE", SQL.identifier(self._table))
-        return SQL(" UNION ALL ").join(branches)
+        return SQL(" UNION ALL ").join(
+            readable_rows(self.env, model_name, sql) for model_name, sql in self._timeline_queries().items()
+        )
 
     def action_open_source(self):
         self.ensure_one()
