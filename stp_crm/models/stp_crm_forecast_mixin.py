@@ -4,7 +4,7 @@ import pytz
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.tools import SQL, Query
+from odoo.tools import SQL
 
 
 def quarter_start(day):
@@ -14,8 +14,8 @@ def quarter_start(day):
 
 class StpCrmForecastMixin(models.AbstractModel):
     """What the forecast reports share: dates of closed opportunities in the user's
-    time zone, the quarter of today, the rows of a source model the user may read,
-    and ratio measures (``stp.crm.ratio.mixin``)."""
+    time zone, the quarter of today, the currency of a row's company, and ratio measures
+    (``stp.crm.ratio.mixin``)."""
 
     _name = "stp.crm.forecast.mixin"
     _inherit = ["stp.crm.ratio.mixin"]
@@ -64,16 +64,3 @@ class StpCrmForecastMixin(models.AbstractModel):
             SQL(" ").join(SQL("WHEN %s THEN %s", company.id, company.currency_id.id) for company in companies),
             self.env.company.currency_id.id,
         )
-
-    @api.model
-    def _stp_readable_query(self, model_name):
-        """The ``Query`` of the records of ``model_name`` the user may read (its access
-        rights and record rules, archived records included), to select the report's
-        columns from: it selects nothing when the user may not read that model. The
-        superuser reads them all."""
-        source = self.env[model_name].with_context(active_test=False)
-        if source.has_access("read"):
-            return source._search([])
-        query = Query(self.env, source._table)
-        query.add_where("FALSE")
-        return query

@@ -1,6 +1,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from ..models.readable_records import readable_query
 from .stp_crm_forecast_report import PERIODS
 
 
@@ -54,7 +55,7 @@ class StpCrmForecastAccuracy(models.Model):
         return SQL("%s UNION ALL %s", self._accuracy_query_committed(), self._accuracy_query_won())
 
     def _accuracy_query_committed(self):
-        query = self._stp_readable_query("stp.crm.forecast.snapshot")
+        query = readable_query(self.env, "stp.crm.forecast.snapshot")
         snapshot = SQL.identifier("stp_crm_forecast_snapshot")
         query.add_where(SQL("%s.category = 'commit'", snapshot))
         # The first snapshot of each quarter, per company (over all snapshots, not only readable ones).
@@ -82,7 +83,7 @@ class StpCrmForecastAccuracy(models.Model):
         )
 
     def _accuracy_query_won(self):
-        query = self._stp_readable_query("crm.lead")
+        query = readable_query(self.env, "crm.lead")
         lead = SQL.identifier("crm_lead")
         query.add_where(SQL("%s.type = 'opportunity' AND %s.stp_forecast_category = 'won'", lead, lead))
         quarter = SQL(

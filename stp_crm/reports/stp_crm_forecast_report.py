@@ -2,6 +2,7 @@ from odoo import fields, models
 from odoo.tools import SQL
 
 from ..models.crm_stage import OPEN_FORECAST_CATEGORIES
+from ..models.readable_records import readable_query
 
 PERIODS = [
     ("past", "Past Quarters"),
@@ -83,7 +84,7 @@ class StpCrmForecastReport(models.Model):
         )
 
     def _forecast_query_opportunities(self):
-        query = self._stp_readable_query("crm.lead")
+        query = readable_query(self.env, "crm.lead")
         query.add_where("crm_lead.type = 'opportunity'")
         lead = SQL.identifier("crm_lead")
         closed_day = self._stp_local_date(SQL("COALESCE(%s.date_closed, %s.write_date)", lead, lead))
@@ -129,7 +130,7 @@ class StpCrmForecastReport(models.Model):
         )
 
     def _forecast_query_targets(self):
-        query = self._stp_readable_query("stp.crm.sales.target")
+        query = readable_query(self.env, "stp.crm.sales.target")
         target = SQL.identifier("stp_crm_sales_target")
         return query.select(
             SQL("%s.id::bigint * 2 + 1 AS id", target),

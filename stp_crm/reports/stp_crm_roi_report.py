@@ -1,7 +1,7 @@
 from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
-from .readable_rows import readable_rows
+from ..models.readable_records import readable_rows
 
 
 class StpCrmRoiReport(models.Model):

@@ -2,7 +2,7 @@ from odoo import api, fields, models, tools
 from odoo.osv import expression
 from odoo.tools import SQL
 
-from .readable_rows import readable_rows
+from ..models.readable_records import readable_rows
 
 
 class StpCrmTimeline(models.Model):

@@ -1,0 +1,23 @@
+from odoo.tools import SQL, Query
+
+
+def readable_query(env, model_name):
+    """The ``Query`` of the records of ``model_name`` the user of ``env`` may read: what its
+    ``_search([])`` returns (that model's access rights and record rules, archived records
+    included). It selects nothing, and raises no AccessError, when the user may not read
+    that model at all. The reports built on other models' records share it (forecast,
+    forecast accuracy, timeline, CRM ROI)."""
+    source = env[model_name].with_context(active_test=False)
+    if source.has_access("read"):
+        return source._search([])
+    query = Query(env, source._table)
+    query.add_where("FALSE")
+    return query
+
+
+def readable_rows(env, model_name, sql):
+    """The rows of ``sql`` whose ``res_id`` is a record of ``model_name`` the user of ``env``
+    may read (``readable_query``)."""
+    return SQL(
+        "SELECT * FROM (%s) AS source WHERE source.res_id IN %s", sql, readable_query(env, model_name).subselect()
+    )
