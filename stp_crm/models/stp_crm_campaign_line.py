@@ -89,18 +89,30 @@ class StpCrmCampaignLine(models.Model):
                   JOIN stp_crm_campaign c ON c.id = l.campaign_id
                   JOIN res_partner lp ON lp.id = l.partner_id
                   JOIN res_partner op ON op.commercial_partner_id = lp.commercial_partner_id
-                  JOIN sale_order so ON so.partner_id = op.id AND so.state = 'sale' AND so.company_id = c.company_id
+                  JOIN sale_order so ON so.partner_id = op.id
                  WHERE %(where)s
                    AND (l.state != 'excluded' OR l.exclusion_reason = 'control')
-                   AND so.date_order >= COALESCE(l.date_sent, c.date_launched)
-                   AND so.date_order <= COALESCE(l.date_sent, c.date_launched) + make_interval(days => c.attribution_days)
+                   AND %(attributed)s
                  GROUP BY %(group_by)s
                 """,
                 where=where,
+                attributed=self._stp_attributed_order(SQL("COALESCE(l.date_sent, c.date_launched)")),
                 group_by=group_by,
             )
         )
         return self.env.cr.fetchall()
+
+    @api.model
+    def _stp_attributed_order(self, contact):
+        """SQL condition: the sales order ``so`` counts for campaign ``c`` (the recipient's
+        company being its buyer): confirmed, in the campaign's company, from ``contact`` until
+        ``attribution_days`` later. The campaigns' results and the CRM ROI share it."""
+        return SQL(
+            """so.state = 'sale' AND so.company_id = c.company_id
+               AND so.date_order >= %(contact)s
+               AND so.date_order <= %(contact)s + make_interval(days => c.attribution_days)""",
+            contact=contact,
+        )
 
     # ------------------------------------------------------------------
     # State machine

@@ -93,23 +93,23 @@ class StpCrmRoiReport(models.Model):
         companies of the customers a campaign reached, within its attribution window, in
         the month of the order. An order counts once however many campaigns reached the
         customer; the comparison group, reached by nothing, brings nothing."""
-        return SQL("""
+        return SQL(
+            """
             SELECT so.id AS res_id, date_trunc('month', so.date_order)::date AS date, so.company_id AS company_id,
                    so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1) AS profit
               FROM sale_order so
               JOIN res_partner buyer ON buyer.id = so.partner_id
-             WHERE so.state = 'sale'
-               AND EXISTS (
+             WHERE EXISTS (
                     SELECT 1
-                      FROM stp_crm_campaign_line line
-                      JOIN stp_crm_campaign campaign ON campaign.id = line.campaign_id
-                      JOIN res_partner recipient ON recipient.id = line.partner_id
+                      FROM stp_crm_campaign_line l
+                      JOIN stp_crm_campaign c ON c.id = l.campaign_id
+                      JOIN res_partner recipient ON recipient.id = l.partner_id
                      WHERE recipient.commercial_partner_id = buyer.commercial_partner_id
-                       AND campaign.company_id = so.company_id
-                       AND line.date_sent IS NOT NULL
-                       AND so.date_order >= line.date_sent
-                       AND so.date_order <= line.date_sent + make_interval(days => campaign.attribution_days))
-        """)
+                       AND l.date_sent IS NOT NULL
+                       AND %s)
+            """,
+            self.env["stp.crm.campaign.line"]._stp_attributed_order(SQL("l.date_sent")),
+        )
 
     @api.model
     def _roi_query_investments(self):
