@@ -2,12 +2,12 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from .cron_batch import run_batch
+from .res_partner import INVOICING_READ
 
 LTV_BATCH_SIZE = 1000
 LTV_HORIZON_YEARS = 3
 DAYS_PER_YEAR = 365.25
-# Lifetime figures come from invoices: invoicing readers only, as the 12-month revenue.
-INVOICING_READ = "account.group_account_invoice,account.group_account_readonly"
+# Lifetime figures come from invoices: invoicing readers only (INVOICING_READ), as the 12-month revenue.
 # The figures of each company, from its own invoices in its own currency (company_dependent):
 # (field name, SQL type of its value).
 LTV_FIELDS = (

@@ -6,9 +6,9 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from .cron_batch import run_batch
+from .res_partner import INVOICING_READ
 
-# Receivables are accounting figures: invoicing or accounting read rights.
-INVOICING_READ = "account.group_account_invoice,account.group_account_readonly"
+# Receivables are accounting figures: invoicing or accounting read rights (INVOICING_READ).
 DUNNING_BATCH_SIZE = 500
 DUNNING_DEADLINE_DAYS = 7  # the salesperson's time to collect before the plan is overdue
 # field name -> SQL of its amount per open receivable line ("days" = days past due)

@@ -4,7 +4,7 @@ from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
 from ..models.res_country_state import REGIONS
-from ..models.res_partner_ltv import INVOICING_READ
+from ..models.res_partner import INVOICING_READ
 from ..models.stp_crm_age_band import NO_UPPER_AGE
 
 # Quantities and margins of credit notes count negative (revenue already is: -balance).

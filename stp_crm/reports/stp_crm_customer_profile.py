@@ -1,7 +1,7 @@
 from odoo import api, models
 
-from ..models.res_partner_ltv import INVOICING_READ as LTV_READ
-from ..models.res_partner_receivable import INVOICING_READ, RECEIVABLE_BUCKETS
+from ..models.res_partner import INVOICING_READ
+from ..models.res_partner_receivable import RECEIVABLE_BUCKETS
 
 LAST_INTERACTIONS = 10
 # The lifetime amounts of the profile, in company currency, in their column order.
@@ -18,14 +18,15 @@ class StpCrmCustomerProfileReport(models.AbstractModel):
     @api.model
     def _get_report_values(self, docids, data=None):
         partners = self.env["res.partner"].browse(docids).commercial_partner_id
+        invoicing_reader = self.env.user.has_groups(INVOICING_READ)  # receivables and LTV are invoice figures
         return {
             "doc_ids": partners.ids,
             "doc_model": "res.partner",
             "docs": partners,
             "sections": {partner.id: self._profile_sections(partner) for partner in partners},
-            "show_receivables": self.env.user.has_groups(INVOICING_READ),
+            "show_receivables": invoicing_reader,
             "receivable_fields": list(RECEIVABLE_BUCKETS),
-            "show_ltv": self.env.user.has_groups(LTV_READ),
+            "show_ltv": invoicing_reader,
             "ltv_amount_fields": list(LTV_AMOUNTS),
         }
 
