@@ -17,6 +17,8 @@ import time
 
 from odoo import Command, fields
 
+from bench.timing import medians
+
 LINES = int(os.environ.get("STP_BENCH_LINES", "1000000"))
 CUSTOMERS = 2000
 LINES_PER_MOVE = 5
@@ -133,19 +135,6 @@ def build():
     )
 
 
-def timed(*funcs):
-    """Median time of each function over REPEAT rounds, run in turn within each round so that
-    a change of the machine's load weighs on all of them alike."""
-    runs = [[] for _func in funcs]
-    for _round in range(REPEAT):
-        for func, func_runs in zip(funcs, runs, strict=True):
-            env.invalidate_all()
-            started = time.perf_counter()
-            func()
-            func_runs.append(time.perf_counter() - started)
-    return [sorted(func_runs)[len(func_runs) // 2] for func_runs in runs]
-
-
 def measure():
     admin = env(user=env.ref("base.user_admin").id, su=False)  # a real user: record rules apply to both
     ours, native = admin["stp.crm.customer.analysis"], admin["account.invoice.report"]
@@ -172,12 +161,16 @@ def measure():
         ),
     ]
     for label, our_call, native_call in pairs:
-        our_time, native_time = timed(our_call, native_call)
+        our_time, native_time = medians(env, our_call, native_call, repeat=REPEAT)
         print(
             f"{label}: ours {our_time:.2f} s, account.invoice.report {native_time:.2f} s, ratio {our_time / native_time:.2f}",
             flush=True,
         )
-    (region,) = timed(lambda: ours._read_group([], ["region", "age_group", "date:year"], ["revenue:sum", "margin:sum"]))
+    (region,) = medians(
+        env,
+        lambda: ours._read_group([], ["region", "age_group", "date:year"], ["revenue:sum", "margin:sum"]),
+        repeat=REPEAT,
+    )
     print(f"ours by region x age group x year (no native equivalent): {region:.2f} s", flush=True)
 
 

@@ -20,10 +20,10 @@ attainment by quarter x salesperson 0.23-0.28 s against crm.lead by salesperson
 """
 
 import os
-import statistics
-import time
 
 from odoo import fields
+
+from bench.timing import medians
 
 N = int(os.environ.get("STP_BENCH_LEADS", "100000"))
 REPEAT = int(os.environ.get("STP_BENCH_REPEAT", "15"))
@@ -87,19 +87,6 @@ def build():
     cr.commit()
 
 
-def medians(*funcs):
-    """Median time of each of ``funcs`` over REPEAT rounds, the functions interleaved in
-    each round: on a shared machine the load drifts, and both sides see the same drift."""
-    runs = [[] for _func in funcs]
-    for _i in range(REPEAT):
-        for func, times in zip(funcs, runs, strict=True):
-            env.invalidate_all()
-            started = time.perf_counter()
-            func()
-            times.append(time.perf_counter() - started)
-    return [statistics.median(times) for times in runs]
-
-
 build()
 admin = env.ref("base.user_admin")
 report = env["stp.crm.forecast.report"].with_user(admin)
@@ -107,6 +94,7 @@ leads = env["crm.lead"].with_user(admin)
 count = leads.with_context(active_test=False).search_count([])
 print(f"{count} opportunities (archived included), {REPEAT} runs each, median:")
 ours, native, with_attainment, native_user = medians(
+    env,
     lambda: report.read_group(
         [], ["expected_revenue:sum", "prorated_revenue:sum"], ["date:quarter", "category"], lazy=False
     ),
@@ -118,6 +106,7 @@ ours, native, with_attainment, native_user = medians(
         lazy=False,
     ),
     lambda: leads.read_group([], ["expected_revenue:sum"], ["user_id"], lazy=False),
+    repeat=REPEAT,
 )
 print(f"  forecast read_group by quarter x category: {ours:.3f} s")
 print(f"  crm.lead read_group by stage (native):     {native:.3f} s")
