@@ -8,7 +8,6 @@ from . import (
     test_contract_xmlrpc,
     test_conventions,
     test_installed_product,
-    test_packaging,
     test_partner_tier,
     test_ticket,
     test_ticket_http,
