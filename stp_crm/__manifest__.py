@@ -1,7 +1,8 @@
 {
     "name": "STP CRM",
     "summary": "Customer relationship management for Vietnamese companies: "
-    "customer profiles, A/B/C tiers, installed base, work plans, contracts, tickets",
+    "customer profiles, A/B/C tiers, installed base, work plans, contracts, tickets, "
+    "opportunities and forecasts, care campaigns, analysis, lifetime value, receivables, CRM ROI",
     "version": "18.0.1.2.0",
     "category": "Sales/CRM",
     "author": "STP CRM",

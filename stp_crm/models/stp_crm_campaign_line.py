@@ -243,7 +243,3 @@ class StpCrmCampaignLine(models.Model):
         """Deliveries done: their recipients got the gift."""
         lines = self.sudo().search([("picking_id", "in", pickings.ids), ("state", "=", "sent")])
         lines._stp_set_state("delivered")
-
-    def action_open_campaign(self):
-        self.ensure_one()
-        return self.campaign_id.get_formview_action()

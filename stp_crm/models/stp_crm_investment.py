@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-# The seed's eight items of a CRM programme's investment (seeds/004: "ROI của CRM").
+# The eight items a CRM programme invests in, as Vietnamese strategic-CRM practice lists them ("ROI của CRM").
 INVESTMENT_CATEGORIES = [
     ("project_setup", "Project Setup"),
     ("process_redesign", "Process Redesign"),

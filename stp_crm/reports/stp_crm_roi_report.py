@@ -5,8 +5,8 @@ from ..models.readable_records import readable_rows
 
 
 class StpCrmRoiReport(models.Model):
-    """The CRM programme's return on investment, per month and company (seeds/004:
-    ROI (%) = profit / investment × 100).
+    """The CRM programme's return on investment, per month and company, as
+    strategic CRM measures it: ROI (%) = profit / investment × 100.
 
     A SQL view summing, per month, the investments (``stp.crm.investment``, company
     currency) and the profit attributed to the CRM, made of named sources
