@@ -115,8 +115,9 @@ class ResPartner(models.Model):
                 ["invoice_date:min", "invoice_date:max", "__count"],
             )
         )
+        # A sum over lines of unknown cost only (no product, no cost) is empty: margin 0.
         amounts = dict(
-            ((partner.id, (revenue, margin)))
+            ((partner.id, (revenue or 0.0, margin or 0.0)))
             for partner, revenue, margin in self.env["stp.crm.customer.analysis"]
             .sudo()
             ._read_group(

@@ -39,7 +39,8 @@ class StpAnalysisCommon(StpCrmAccountCommon):
 
     @classmethod
     def _sell(cls, partner, lines, move_type="out_invoice", invoice_date="2026-03-10", currency=None, user=None):
-        """Post a customer invoice (or refund) of ``lines``: [(product, quantity, price)]."""
+        """Post a customer invoice (or refund) of ``lines``: [(product, quantity, price)], product
+        None for a line without a product."""
         move = (
             cls.env["account.move"]
             .with_company(cls.company)
@@ -51,7 +52,12 @@ class StpAnalysisCommon(StpCrmAccountCommon):
                     "currency_id": (currency or cls.company.currency_id).id,
                     "invoice_user_id": (user or cls.env.user).id,
                     "invoice_line_ids": [
-                        Command.create({"product_id": product.id, "quantity": qty, "price_unit": price, "tax_ids": []})
+                        Command.create(
+                            # No product: a line typed in by hand, as production invoices have.
+                            {"product_id": product.id, "quantity": qty, "price_unit": price, "tax_ids": []}
+                            if product
+                            else {"name": "Phí vận chuyển", "quantity": qty, "price_unit": price, "tax_ids": []}
+                        )
                         for product, qty, price in lines
                     ],
                 }

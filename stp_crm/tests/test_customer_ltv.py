@@ -68,6 +68,36 @@ class TestCustomerLifetimeValue(StpAnalysisCommon):
         other = self.setup_other_company()["company"]
         self.assertEqual(self.central_person.with_company(other).stp_order_count, 0)
 
+    def test_ltv_on_production_shaped_data(self):
+        """Lines without a product, products without a cost, a customer without invoices and
+        one with refunds only: margin unknown counts as 0, and the job skips nobody."""
+        freeze_test_clock(self, "2026-07-01 03:00:00")
+        self.assertFalse(self.service.with_company(self.company).standard_price)
+        no_cost = self.env["res.partner"].create({"name": "Công ty Không Giá Vốn", "is_company": True})
+        refunds_only = self.env["res.partner"].create({"name": "Công ty Chỉ Trả Hàng", "is_company": True})
+        self._sell(no_cost, [(None, 1, 300.0), (self.service, 2, 50.0)], invoice_date="2026-02-01")
+        self._sell(self.north_customer, [(self.compressor, 1, 100.0), (None, 1, 20.0)], invoice_date="2026-02-01")
+        self._sell(refunds_only, [(None, 1, 80.0)], move_type="out_refund", invoice_date="2026-03-01")
+        customers = no_cost | refunds_only | self.north_customer | self.south_customer
+        self._only_these_pending(customers)
+        logs = self.env["ir.logging"].search([("func", "=", "_cron_stp_ltv")])
+        self.assertEqual(cron_call(self.env, CRON), (4, 0))
+        self.assertEqual(self.env["ir.logging"].search([("func", "=", "_cron_stp_ltv")]), logs, "a customer skipped")
+        self.assertEqual(customers.mapped("stp_ltv_date"), [date(2026, 7, 1)] * 4)
+        unknown = no_cost.with_company(self.company)
+        self.assertEqual((unknown.stp_order_count, unknown.stp_lifetime_margin, unknown.stp_ltv), (1, 0.0, 0.0))
+        self.assertAlmostEqual(unknown.stp_lifetime_revenue, 400.0)
+        self.assertAlmostEqual(unknown.stp_average_order_value, 400.0)
+        self.assertEqual(unknown.stp_purchase_frequency, 1.0)
+        # The line without a product adds revenue, not margin (its cost is unknown).
+        known = self.north_customer.with_company(self.company)
+        self.assertAlmostEqual(known.stp_lifetime_revenue, 120.0)
+        self.assertAlmostEqual(known.stp_lifetime_margin, 40.0)
+        self.assertGreater(known.stp_ltv, 0.0)
+        for nobody in (refunds_only, self.south_customer):
+            figures = nobody.with_company(self.company)
+            self.assertEqual((figures.stp_order_count, figures.stp_ltv, figures.stp_first_purchase_date), (0, 0.0, False))
+
     def test_posting_marks_the_customer_and_triggers_the_cron(self):
         freeze_test_clock(self, "2026-07-01 03:00:00")
         self._only_these_pending(self.north_customer)
