@@ -42,11 +42,10 @@ def pytest_runtest_makereport(item, call):
 
 def _patch_browser():
     """Timeouts for a slow machine, and a stop that cannot leave Chrome behind."""
-    try:
-        from odoo.tests import common
-    except ImportError:  # the repository's own tests run without Odoo too
-        return
-    if getattr(common.ChromeBrowser, "_stp_crm_patched", False):
+    # Odoo's test framework is there once tests are collected (pytest-odoo imports it);
+    # without it there is no browser test to patch.
+    common = sys.modules.get("odoo.tests.common")
+    if common is None or getattr(common.ChromeBrowser, "_stp_crm_patched", False):
         return
     original_browser_js = common.HttpCase.browser_js
     original_stop = common.ChromeBrowser.stop
@@ -73,9 +72,7 @@ def _patch_browser():
     common.ChromeBrowser._stp_crm_patched = True
 
 
-@pytest.hookimpl(trylast=True)
-def pytest_sessionstart(session):
-    # After pytest-odoo has put Odoo in test mode: importing odoo.tests earlier logs an error.
+def pytest_collection_finish(session):
     _patch_browser()
 
 
