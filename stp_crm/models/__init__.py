@@ -1,4 +1,5 @@
 from . import stp_crm_input_mixin
+from . import stp_crm_guarded_mixin
 from . import stp_crm_interaction_source
 from . import res_company
 from . import res_config_settings

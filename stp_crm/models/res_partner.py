@@ -7,6 +7,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
+from ..tools.guard import is_system_write, system_env
 from .cron_batch import run_batch
 
 TIERS = [("a", "A"), ("b", "B"), ("c", "C")]
@@ -17,9 +18,6 @@ RECENT_INTERACTION_DAYS = 90
 CRM_USER = "stp_crm.group_stp_crm_user"
 # The revenue figure also needs invoicing read rights.
 INVOICING_READ = "account.group_account_invoice,account.group_account_readonly"
-# The recompute writes the tier with this object in the context: an RPC call only sends
-# JSON values, so it can never pass itself off as the recompute to set a tier by hand.
-TIER_RECOMPUTE = object()
 RETIER_REQUEST_PARAM = "stp_crm.retier_requested"  # set when thresholds change, cleared by the cron
 
 
@@ -245,7 +243,8 @@ class ResPartner(models.Model):
         tracked = not (self.env.context.get("tracking_disable") or self.env.context.get("mail_notrack"))
         old_tiers = {partner.id: partner.stp_tier for partner in self} if tracked else {}
         vals = {"stp_tier": tier, "stp_tier_date": date} if date else {"stp_tier": tier}
-        self.with_context(stp_tier_recompute=TIER_RECOMPUTE, mail_notrack=True).write(vals)
+        # the recompute's private path: an RPC call cannot pass itself off as it to set a tier by hand
+        system_env(self.with_context(mail_notrack=True)).write(vals)
         if tracked:
             self._stp_log_tier_changes(old_tiers, tier)
 
@@ -365,7 +364,7 @@ class ResPartner(models.Model):
         return partners
 
     def write(self, vals):
-        recompute = self.env.context.get("stp_tier_recompute") is TIER_RECOMPUTE
+        recompute = is_system_write(self.env)
         if {"stp_tier", "stp_tier_locked"} & vals.keys() and not recompute:
             self._stp_check_can_set_tier()
         result = super().write(vals)

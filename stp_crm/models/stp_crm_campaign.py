@@ -47,7 +47,6 @@ FROZEN_WHEN_LAUNCHED = (
     "control_ratio",
     "company_id",
 )
-STATE_TRANSITION = object()  # context token of the state's one writer: RPC cannot send it
 GENERATE_BATCH_SIZE = 5000  # partners a call; 50,000 recipients in ten calls
 SEND_BATCH_SIZE = 200  # recipients a call: a delivery and a queued mail each
 INLINE_GENERATE = 1000  # the button does the first partners at once, the cron the rest
@@ -60,9 +59,13 @@ SEND_CRON = "stp_crm.ir_cron_stp_campaign_send"
 class StpCrmCampaign(models.Model):
     _name = "stp.crm.campaign"
     _description = "Care Campaign"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "stp.crm.guarded.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
+    # date_launched, generation_pending, date_generated: stored read-only, set by the code
+    _stp_state_field = "state"
+    _stp_state_transitions = TRANSITIONS
+    _stp_frozen_fields = dict.fromkeys(("running", "done"), FROZEN_WHEN_LAUNCHED)
 
     name = fields.Char(string="Campaign", required=True, tracking=True)
     occasion = fields.Selection(OCCASIONS, string="Occasion", required=True, default="custom", tracking=True)
@@ -307,49 +310,21 @@ class StpCrmCampaign(models.Model):
             raise UserError(_("A campaign is created as a draft or scheduled; the Launch action starts it."))
         return super().create(vals_list)
 
-    def write(self, vals):
-        if "state" in vals and self.env.context.get("stp_campaign_state_transition") is not STATE_TRANSITION:
-            raise UserError(
-                _("The status of a campaign changes only through its actions: Schedule, Launch, Cancel, Reset.")
-            )
-        self._stp_check_frozen_fields(vals)
-        return super().write(vals)
+    @api.model
+    def _stp_state_refused_message(self):
+        return _("The status of a campaign changes only through its actions: Schedule, Launch, Cancel, Reset.")
 
-    def _stp_check_frozen_fields(self, vals):
-        names = [name for name in FROZEN_WHEN_LAUNCHED if name in vals]
-        for campaign in self.filtered(lambda c: c.state in ("running", "done")):
-            changed = [
-                name
-                for name in names
-                if campaign._fields[name].convert_to_cache(vals[name], campaign)
-                != campaign._fields[name].convert_to_cache(campaign[name], campaign)
-            ]
-            if changed:
-                raise UserError(
-                    _(
-                        "%(fields)s of campaign %(campaign)s cannot change once it is launched.",
-                        fields=", ".join(campaign._fields[name]._description_string(self.env) for name in changed),
-                        campaign=campaign.display_name,
-                    )
-                )
+    def _stp_frozen_refused_message(self, labels):
+        return _(
+            "%(fields)s of campaign %(campaign)s cannot change once it is launched.",
+            fields=labels,
+            campaign=self.display_name,
+        )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_launched(self):
         if any(campaign.state in ("running", "done") for campaign in self):
             raise UserError(_("A launched campaign cannot be deleted: cancel it instead."))
-
-    def _stp_set_state(self, state):
-        if any(campaign.state not in TRANSITIONS[state] for campaign in self):
-            raise UserError(
-                _(
-                    "A campaign cannot go from %(from)s to %(to)s.",
-                    **{
-                        "from": ", ".join(sorted(set(self.mapped(lambda c: dict(STATES)[c.state])))),
-                        "to": dict(STATES)[state],
-                    },
-                )
-            )
-        return self.with_context(stp_campaign_state_transition=STATE_TRANSITION).write({"state": state})
 
     # ------------------------------------------------------------------
     # Actions
@@ -370,7 +345,7 @@ class StpCrmCampaign(models.Model):
         the first ones at once, the rest in the background by the generation cron."""
         if any(campaign.state not in ("draft", "scheduled") for campaign in self):
             raise UserError(_("Recipients can only be generated before the campaign is launched."))
-        self.write({"generation_pending": True})
+        self._stp_system_write({"generation_pending": True})
         for campaign in self:
             campaign._stp_generate_batch(INLINE_GENERATE)
         if self.filtered("generation_pending"):
@@ -383,8 +358,7 @@ class StpCrmCampaign(models.Model):
         now). A yearly campaign schedules next year's copy."""
         for campaign in self:
             campaign._stp_check_launchable()
-        self._stp_set_state("running")
-        self.write({"date_launched": fields.Datetime.now()})
+        self._stp_set_state("running", date_launched=fields.Datetime.now())
         for campaign in self.filtered("recurring"):
             campaign._stp_schedule_next_year()
         lines = self.env["stp.crm.campaign.line"]
@@ -450,7 +424,7 @@ class StpCrmCampaign(models.Model):
             f"_cron_stp_campaign_generate:{self.id}",
         )
         if not remaining:
-            self.write({"generation_pending": False, "date_generated": fields.Datetime.now()})
+            self._stp_system_write({"generation_pending": False, "date_generated": fields.Datetime.now()})
         return done, remaining
 
     def _stp_insert_lines(self, partners):

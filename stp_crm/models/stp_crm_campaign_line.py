@@ -20,15 +20,20 @@ LINE_TRANSITIONS = {
     "excluded": ("pending",),
     "pending": ("excluded",),
 }
-STATE_TRANSITION = object()
 
 
 class StpCrmCampaignLine(models.Model):
     _name = "stp.crm.campaign.line"
     _description = "Care Campaign Recipient"
     _order = "campaign_id desc, date, id"
+    _inherit = ["stp.crm.guarded.mixin"]
     _rec_name = "partner_id"
     _check_company_auto = True
+    # date_sent, picking_id, mail_message_id, company_id: stored read-only, set by the code
+    _stp_system_fields = ("exclusion_reason",)
+    _stp_state_field = "state"
+    _stp_state_transitions = LINE_TRANSITIONS
+    _stp_frozen_fields = dict.fromkeys(dict(LINE_STATES), ("campaign_id", "partner_id", "date"))
 
     campaign_id = fields.Many2one(
         "stp.crm.campaign", string="Campaign", required=True, ondelete="cascade", index=True, check_company=True
@@ -123,15 +128,9 @@ class StpCrmCampaignLine(models.Model):
             raise UserError(_("A recipient is added as pending."))
         return super().create(vals_list)
 
-    def write(self, vals):
-        if "state" in vals and self.env.context.get("stp_campaign_line_transition") is not STATE_TRANSITION:
-            raise UserError(_("The status of a recipient changes only through the campaign's actions."))
-        return super().write(vals)
-
-    def _stp_set_state(self, state, **values):
-        if any(line.state not in LINE_TRANSITIONS[state] for line in self):
-            raise UserError(_("These recipients cannot be set to %(state)s.", state=dict(LINE_STATES)[state]))
-        return self.with_context(stp_campaign_line_transition=STATE_TRANSITION).write(dict(values, state=state))
+    @api.model
+    def _stp_state_refused_message(self):
+        return _("The status of a recipient changes only through the campaign's actions.")
 
     def action_exclude(self):
         self._stp_set_state("excluded", exclusion_reason="manual")
@@ -208,7 +207,7 @@ class StpCrmCampaignLine(models.Model):
         pickings.action_confirm()
         pickings.action_assign()
         for line, picking in zip(self, pickings, strict=True):
-            line.picking_id = picking
+            line._stp_system_write({"picking_id": picking.id})
 
     def _stp_queue_mails(self):
         """The campaign's template rendered for each recipient in their language, queued."""
@@ -221,7 +220,7 @@ class StpCrmCampaignLine(models.Model):
             mails |= template.send_mail_batch(lines.ids, force_send=False, email_values=scheduled)
         message_by_line = {mail.res_id: mail.mail_message_id for mail in mails}
         for line in self:
-            line.mail_message_id = message_by_line.get(line.id)
+            line._stp_system_write({"mail_message_id": message_by_line.get(line.id, self.env["mail.message"]).id})
 
     def _stp_queue_sms(self):
         template = self.campaign_id.sms_template_id

@@ -16,18 +16,18 @@ STATES = [
 ]
 # Frozen once the contract leaves draft: amendments go through a renewal.
 DRAFT_ONLY_FIELDS = ("partner_id", "currency_id", "contract_type", "company_id")
-# The state actions write through _stp_set_state(), which carries this object in the
-# context: an RPC call only sends JSON values, so it can never forge the mark.
-STATE_TRANSITION = object()
 
 
 class StpCrmContract(models.Model):
     _name = "stp.crm.contract"
     _description = "Contract"
-    _inherit = ["stp.crm.interaction.source", "mail.activity.mixin", "stp.crm.input.mixin"]
+    _inherit = ["stp.crm.interaction.source", "mail.activity.mixin", "stp.crm.input.mixin", "stp.crm.guarded.mixin"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
     _rec_names_search = ["number", "name"]
+    # number, commercial_partner_id, previous_contract_id: stored read-only, set by the code
+    _stp_state_field = "state"
+    _stp_frozen_fields = dict.fromkeys(("running", "expired", "terminated"), DRAFT_ONLY_FIELDS)
 
     number = fields.Char(string="Contract Number", readonly=True, copy=False, index="trigram")
     name = fields.Char(string="Contract Name", required=True, tracking=True)
@@ -298,54 +298,39 @@ class StpCrmContract(models.Model):
     def create(self, vals_list):
         # Lines can only be added to drafts: a contract is created as a draft with its
         # lines; one asked for as running is then confirmed by the Confirm action.
+        self._stp_check_guarded_create(vals_list)
         states = [vals.pop("state", "draft") for vals in vals_list]
         if set(states) - {"draft", "running"}:
             raise UserError(_("A contract is created as a draft (or running, to confirm it at once)."))
         for vals in vals_list:
             company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
             vals["number"] = company._stp_next_number("stp.crm.contract")
-        contracts = super().create(vals_list)
+        contracts = super(StpCrmContract, self._stp_system()).create(vals_list).with_env(self.env)
         running = [contract.id for contract, state in zip(contracts, states, strict=True) if state == "running"]
         contracts.browse(running).action_confirm()
         return contracts
 
     def write(self, vals):
-        if "state" in vals and self.env.context.get("stp_contract_state_transition") is not STATE_TRANSITION:
-            raise UserError(
-                _(
-                    "The status of a contract changes only through its actions: "
-                    "Confirm, Terminate, Reset to Draft (and expiry at the end date)."
-                )
-            )
-        self._stp_check_draft_only_fields(vals)
         if "date_end" in vals and "expiry_alert_sent" not in vals:
             # A new end date deserves a new alert.
             vals = dict(vals, expiry_alert_sent=False)
         return super().write(vals)
 
-    def _stp_check_draft_only_fields(self, vals):
-        """Partner, currency, type and company are those signed: refuse changing them
-        once the contract left draft (the same value written again is fine)."""
-        names = [name for name in DRAFT_ONLY_FIELDS if name in vals]
-        for contract in self.filtered(lambda c: c.state != "draft"):
-            changed = [
-                name
-                for name in names
-                if contract._fields[name].convert_to_write(contract[name], contract) != (vals[name] or False)
-            ]
-            if changed:
-                raise UserError(
-                    _(
-                        "%(fields)s of the contract %(contract)s can only change while it is a draft: "
-                        "renew it to amend it, or reset it to draft.",
-                        fields=", ".join(contract._fields[name]._description_string(self.env) for name in changed),
-                        contract=contract.display_name,
-                    )
-                )
+    @api.model
+    def _stp_state_refused_message(self):
+        return _(
+            "The status of a contract changes only through its actions: "
+            "Confirm, Terminate, Reset to Draft (and expiry at the end date)."
+        )
 
-    def _stp_set_state(self, state):
-        """The one way the state is written: by the actions and the expiry cron."""
-        return self.with_context(stp_contract_state_transition=STATE_TRANSITION).write({"state": state})
+    def _stp_frozen_refused_message(self, labels):
+        """Partner, currency, type and company are those signed: amendments go through a renewal."""
+        return _(
+            "%(fields)s of the contract %(contract)s can only change while it is a draft: "
+            "renew it to amend it, or reset it to draft.",
+            fields=labels,
+            contract=self.display_name,
+        )
 
     # ------------------------------------------------------------------
     # State actions
@@ -392,14 +377,14 @@ class StpCrmContract(models.Model):
         if not self.date_end:
             raise UserError(_("Set an end date on %s before renewing it.", self.display_name))
         date_start, date_end = self._stp_next_period()
-        renewal = self.copy(
+        renewal = self._stp_system().copy(
             {
                 "date_start": date_start,
                 "date_end": date_end,
                 "previous_contract_id": self.id,
             }
         )
-        return renewal.get_formview_action()
+        return renewal.with_env(self.env).get_formview_action()
 
     def _stp_next_period(self):
         """The period right after this one, of the same length: whole months when

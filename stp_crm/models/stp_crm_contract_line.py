@@ -9,7 +9,7 @@ from .stp_crm_contract_order_mixin import ORDER_FLOWS
 class StpCrmContractLine(models.Model):
     _name = "stp.crm.contract.line"
     _description = "Contract Line"
-    _inherit = ["stp.crm.input.mixin"]
+    _inherit = ["stp.crm.input.mixin", "stp.crm.guarded.mixin"]
     _order = "contract_id, sequence, id"
     _check_company_auto = True
 

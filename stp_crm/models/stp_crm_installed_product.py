@@ -7,7 +7,7 @@ from odoo.exceptions import ValidationError
 class StpCrmInstalledProduct(models.Model):
     _name = "stp.crm.installed.product"
     _description = "Installed Product"
-    _inherit = ["mail.thread", "mail.activity.mixin", "stp.crm.input.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "stp.crm.input.mixin", "stp.crm.guarded.mixin"]
     _order = "install_date desc, id desc"
     _check_company_auto = True
 

@@ -17,7 +17,7 @@ INVESTMENT_CATEGORIES = [
 class StpCrmInvestment(models.Model):
     _name = "stp.crm.investment"
     _description = "CRM Investment"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "stp.crm.guarded.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 

@@ -10,7 +10,6 @@ from .cron_batch import run_batch
 PRIORITIES = [("0", "Low"), ("1", "Normal"), ("2", "High"), ("3", "Urgent")]
 SLA_STATES = [("on_time", "On Time"), ("at_risk", "At Risk"), ("breached", "Breached")]
 SLA_RISK_SHARE = 0.8  # at risk once 80% of the working hours are used
-SYSTEM_FIELDS = ("number", "date_closed")  # set by the ticket itself, never by its users
 CLOSED_ONLY_FIGURES = ("resolution_hours", "sla_success_rate")  # averaged over closed tickets only
 AUTO_CLOSE_BATCH_SIZE = 200
 # Our own follow-up of a ticket (SLA, warranty reasoning, stock and sales links) is
@@ -28,12 +27,16 @@ class StpCrmTicket(models.Model):
         "mail.activity.mixin",
         "rating.mixin",
         "stp.crm.input.mixin",
+        "stp.crm.guarded.mixin",
     ]
     _order = "priority desc, id desc"
     _rec_names_search = ["number", "name", "partner_id"]
     _check_company_auto = True
     _primary_email = "partner_email"
     _mail_post_access = "read"  # portal customers reply on tickets they can read
+    # number (from the sequence), date_closed and date_last_stage_update (from the stage), the
+    # close figures (sla_*, resolution_hours, closed_count), repair_order_id: stored read-only,
+    # set by the ticket itself, never by its users
 
     number = fields.Char(string="Number", required=True, readonly=True, copy=False, index=True, default="/")
     name = fields.Char(string="Subject", required=True, tracking=True)
@@ -496,23 +499,6 @@ class StpCrmTicket(models.Model):
                     )
                 )
 
-    def _stp_check_system_fields(self, vals_list):
-        """The number comes from the sequence and the closing date from the stage:
-        refuse them from users (the superuser, e.g. data files, may set them)."""
-        if self.env.su:
-            return
-        for vals in vals_list:
-            # "/" is the number's placeholder default, which the sequence replaces
-            given = [name for name in SYSTEM_FIELDS if name in vals and (name, vals[name]) != ("number", "/")]
-            if given:
-                raise UserError(
-                    self.env._(
-                        "%(fields)s of a ticket are set by the system: the number at creation, "
-                        "the closing date when the ticket enters a closed stage.",
-                        fields=", ".join(self._fields[name]._description_string(self.env) for name in given),
-                    )
-                )
-
     def _stp_check_lot_exists(self, vals_list):
         """An unknown serial id would only fail in the database with a foreign-key
         error: refuse it clearly before anything is written."""
@@ -528,7 +514,10 @@ class StpCrmTicket(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        self._stp_check_system_fields(vals_list)
+        for vals in vals_list:
+            if vals.get("number") == "/":
+                del vals["number"]  # the placeholder default, which the sequence replaces
+        self._stp_check_guarded_create(vals_list)
         self._stp_check_lot_exists(vals_list)
         now = fields.Datetime.now()
         stages = self.env["stp.crm.ticket.stage"]
@@ -540,12 +529,12 @@ class StpCrmTicket(models.Model):
                 vals["product_id"] = self.env["stock.lot"].browse(vals["lot_id"]).product_id.id
             if vals.get("stage_id") and stages.browse(vals["stage_id"]).is_closed:
                 vals["date_closed"] = now
-        tickets = super().create(vals_list)
+        tickets = super(StpCrmTicket, self._stp_system()).create(vals_list).with_env(self.env)
         tickets.filtered(lambda t: t.team_id and not t.user_id)._stp_assign()
         return tickets
 
     def write(self, vals):
-        self._stp_check_system_fields([vals])
+        self._stp_check_guarded_write(vals)
         self._stp_check_lot_exists([vals])
         if vals.get("lot_id") and "product_id" not in vals:
             vals["product_id"] = self.env["stock.lot"].browse(vals["lot_id"]).product_id.id
@@ -558,13 +547,14 @@ class StpCrmTicket(models.Model):
                 # tickets moving between closed stages keep their first closing date
                 already_closed = self.filtered("date_closed")
                 if already_closed and already_closed != self:
-                    already_closed.write(vals)
-                    return (self - already_closed).write(vals)
+                    already_closed._stp_system().write(vals)
+                    return (self - already_closed)._stp_system().write(vals)
                 if not already_closed:
                     vals["date_closed"] = now
         if vals.get("team_id"):
             self._stp_follow_when_routing_away(self.env["stp.crm.ticket.team"].browse(vals["team_id"]))
-        result = super().write(vals)
+        # the caller's values are checked: the rest is the ticket's own
+        result = super(StpCrmTicket, self._stp_system()).write(vals)
         if "team_id" in vals and not vals.get("user_id"):
             self.filtered(lambda t: t.team_id and not t.user_id)._stp_assign()
         if vals.get("stage_id"):
@@ -772,7 +762,7 @@ class StpCrmTicket(models.Model):
                 "order_line": [fields.Command.create({"product_id": service.id, "name": line_name})],
             }
         )
-        self.repair_order_id = order
+        self._stp_system_write({"repair_order_id": order.id})
         return order.get_formview_action()
 
     def action_open_repair_order(self):

@@ -10,7 +10,13 @@ ASSIGN_METHODS = [("round_robin", "Round Robin"), ("balanced", "Fewest Open Tick
 class StpCrmTicketTeam(models.Model):
     _name = "stp.crm.ticket.team"
     _description = "Service Team"
-    _inherit = ["mail.alias.mixin", "mail.thread", "rating.parent.mixin", "stp.crm.input.mixin"]
+    _inherit = [
+        "mail.alias.mixin",
+        "mail.thread",
+        "rating.parent.mixin",
+        "stp.crm.input.mixin",
+        "stp.crm.guarded.mixin",
+    ]
     _order = "sequence, name, id"
     _check_company_auto = True
 

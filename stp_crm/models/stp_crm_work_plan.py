@@ -25,9 +25,12 @@ QUADRANTS = [
 class StpCrmWorkPlan(models.Model):
     _name = "stp.crm.work.plan"
     _description = "Work Plan"
-    _inherit = ["stp.crm.interaction.source", "mail.activity.mixin", "stp.crm.input.mixin"]
+    _inherit = ["stp.crm.interaction.source", "mail.activity.mixin", "stp.crm.input.mixin", "stp.crm.guarded.mixin"]
     _order = "date_deadline asc nulls last, id desc"
     _check_company_auto = True
+    # overdue_notified, stp_dunning_open: stored read-only, set by the code
+    _stp_system_fields = ("date_done",)
+    _stp_state_field = "state"
 
     name = fields.Char(string="Goal", required=True, tracking=True)
     user_id = fields.Many2one(
@@ -174,32 +177,34 @@ class StpCrmWorkPlan(models.Model):
     # CRUD and actions
     # ------------------------------------------------------------------
     def write(self, vals):
+        self._stp_check_guarded_write(vals)
         if vals.get("date_deadline") and fields.Datetime.to_datetime(vals["date_deadline"]) > fields.Datetime.now():
             # A new deadline in the future deserves a new reminder once it passes.
             vals = dict(vals, overdue_notified=False)
         if "state" in vals and "date_done" not in vals:
-            # The done date follows the state unless given explicitly.
+            # The done date follows the state.
             vals = dict(vals, date_done=fields.Datetime.now() if vals["state"] == "done" else False)
-        return super().write(vals)
+        # the caller's values are checked: the rest is the plan's own
+        return super(StpCrmWorkPlan, self._stp_system()).write(vals)
 
     def action_mark_done(self):
-        self.write({"state": "done", "progress": 100})
+        self._stp_set_state("done", progress=100)
         return True
 
     def action_start(self):
-        self.write({"state": "in_progress"})
+        self._stp_set_state("in_progress")
         return True
 
     def action_hand_over(self):
-        self.write({"state": "handed_over", "date_handover": fields.Datetime.now()})
+        self._stp_set_state("handed_over", date_handover=fields.Datetime.now())
         return True
 
     def action_cancel(self):
-        self.write({"state": "cancelled"})
+        self._stp_set_state("cancelled")
         return True
 
     def action_reset(self):
-        self.write({"state": "todo"})
+        self._stp_set_state("todo")
         return True
 
     def _stp_interaction_values(self):
@@ -243,7 +248,7 @@ class StpCrmWorkPlan(models.Model):
                 for plan in owned
             ]
         )
-        self.write({"overdue_notified": True})
+        self._stp_system_write({"overdue_notified": True})
 
     @api.model
     def _cron_stp_notify_overdue(self, batch_size=OVERDUE_BATCH_SIZE):
