@@ -23,7 +23,7 @@ RETIER_REQUEST_PARAM = "stp_crm.retier_requested"  # set when thresholds change,
 
 class ResPartner(models.Model):
     _name = "res.partner"
-    _inherit = ["res.partner", "stp.crm.input.mixin", "stp.crm.interaction.source"]
+    _inherit = ["res.partner", "stp.crm.input.mixin", "stp.crm.interaction.source", "stp.crm.guarded.mixin"]
 
     stp_classification = fields.Selection(
         [

@@ -15,8 +15,8 @@ class StpCrmGuardedMixin(models.AbstractModel):
     - ``_stp_frozen_fields``: ``{state: field names}`` that cannot change while a
       record is in that state (the same value written again is fine);
     - system fields: every stored read-only field (declared ``readonly=True``, or
-      computed without an inverse) plus ``_stp_system_fields`` (read-only in the
-      form): set only by the model's own code, through ``_stp_system()``, or as
+      computed without an inverse; our ``stp_`` ones on other apps' models) plus
+      ``_stp_system_fields`` (read-only in the form): set only by the model's own code, through ``_stp_system()``, or as
       superuser (data files, code already acting as superuser).
 
     A model that adds system values in its own ``create``/``write`` override checks
@@ -63,11 +63,19 @@ class StpCrmGuardedMixin(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _stp_guarded_system_fields(self):
+        """On a model of another app (res.partner), only our own ``stp_`` fields."""
+        own_model = self._name.startswith("stp.")
         return [
             name
             for name, field in self._fields.items()
             if name in self._stp_system_fields
-            or (field.store and field.readonly and field.column_type and name not in LOG_FIELDS)
+            or (
+                field.store
+                and field.readonly
+                and field.column_type
+                and name not in LOG_FIELDS
+                and (own_model or name.startswith("stp_"))
+            )
         ]
 
     @api.model

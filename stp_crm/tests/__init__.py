@@ -50,3 +50,5 @@ from . import test_migration
 from . import test_campaign
 from . import test_campaign_ui
 from . import test_campaign_xmlrpc
+from . import test_guarded_mixin
+from . import test_readonly_fields_xmlrpc

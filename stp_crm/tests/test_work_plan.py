@@ -74,7 +74,7 @@ class TestWorkPlan(TransactionCase, StpCrmUsersMixin):
         self.assertTrue(plan.date_done)
         plan.action_reset()
         self.assertFalse(plan.date_done, "reopening clears the done date")
-        plan.state = "done"
+        plan._stp_set_state("done")
         self.assertTrue(plan.date_done, "the done date follows the state")
 
     def test_progress_out_of_range_is_refused(self):
