@@ -173,8 +173,9 @@ class TestCampaignRecipients(CampaignCommon):
         """A segment on the lifetime value reads each customer's figure in the campaign's company."""
         other_company = self.setup_other_company()["company"]
         for customer, ltv in zip(self.customers, (150_000_000.0, 100_000_000.0, 99_999_999.0), strict=False):
-            customer.with_company(self.company).write({"stp_ltv": ltv})
-        self.customers[3].with_company(other_company).write({"stp_ltv": 500_000_000.0})  # rich elsewhere only
+            customer.with_company(self.company)._stp_system_write({"stp_ltv": ltv})
+        rich_elsewhere = self.customers[3].with_company(other_company)
+        rich_elsewhere._stp_system_write({"stp_ltv": 500_000_000.0})
         segment = f"[('category_id', 'in', [{self.vip.id}]), ('stp_ltv', '>=', 100000000)]"
         campaign = self._campaign(segment_domain=segment)
         self.assertEqual(campaign.segment_count, 2)

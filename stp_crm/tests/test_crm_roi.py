@@ -110,7 +110,7 @@ class TestCrmRoi(StpCrmAccountCommon):
         self._won_order(date(2026, 1, 16), 10, salesperson=self.stp_user_2)  # 400, a colleague's
         contract = {"contract_type": "sale", "partner_id": self.customer.id, "date_end": "2026-12-31"}
         first = self.env["stp.crm.contract"].create({**contract, "name": "Hợp đồng đầu", "date_start": "2025-01-01"})
-        self.env["stp.crm.contract"].create(
+        self.env["stp.crm.contract"]._stp_system().create(  # a renewal, as action_renew makes it
             {
                 **contract,
                 "name": "Gia hạn",

@@ -64,7 +64,7 @@ class TestCustomerAnalysisLtvBand(StpAnalysisCommon):
     def test_band_is_the_ltv_of_the_line_company(self):
         other = self.setup_other_company()["company"]
         other.write({"stp_ltv_high_threshold": 10.0, "stp_ltv_medium_threshold": 1.0})
-        self.south_customer.with_company(other).write({"stp_ltv": 5.0})  # "medium" there
+        self.south_customer.with_company(other)._stp_system_write({"stp_ltv": 5.0})  # "medium" there
         self.assertAlmostEqual(self.south_customer.with_company(self.company).stp_ltv, 35.0)
         # The other company's figure and thresholds do not change the band of this company's lines.
         self.assertEqual(self._bands()[self.south_customer], "low")

@@ -50,7 +50,7 @@ class TestTierPerformance(StpCrmAccountCommon):
         # and report included): the re-tier reads and writes per batch, never per partner.
         partner_model = self.env["res.partner"].with_context(active_test=False)
         partner_model._stp_mark_requested_retier()  # the fixtures' threshold change
-        partner_model.search([("id", "not in", self.partners.ids)]).stp_tier_date = self._today()
+        partner_model.search([("id", "not in", self.partners.ids)])._stp_system_write({"stp_tier_date": self._today()})
         cron = "stp_crm.ir_cron_stp_retier_partners"
         cron_call(self.env, cron, batch_size=1)  # fills the registry caches
         self.env.invalidate_all()
