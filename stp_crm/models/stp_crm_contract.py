@@ -148,18 +148,6 @@ class StpCrmContract(models.Model):
         ("previous_contract_uniq", "unique(previous_contract_id)", "A contract can be renewed only once."),
     ]
 
-    def _stp_interaction_values(self):
-        """Calls and meetings done on a contract are interactions with its partner."""
-        self.ensure_one()
-        if not self.commercial_partner_id:
-            return {}
-        return {
-            "partner_id": self.commercial_partner_id.id,
-            "lead_id": self.lead_id.id,
-            "user_id": self.user_id.id,
-            "company_id": self.company_id.id,
-        }
-
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------

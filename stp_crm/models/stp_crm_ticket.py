@@ -449,18 +449,6 @@ class StpCrmTicket(models.Model):
         for ticket in self:
             ticket.access_url = f"/my/tickets/{ticket.id}"
 
-    def _stp_interaction_values(self):
-        """Calls and meetings done on a ticket are interactions with its customer."""
-        self.ensure_one()
-        if not self.commercial_partner_id:
-            return {}
-        return {
-            "partner_id": self.commercial_partner_id.id,
-            "lead_id": self.sudo().lead_id.id,
-            "user_id": self.user_id.id,
-            "company_id": self.company_id.id,
-        }
-
     @api.depends("number", "name")
     def _compute_display_name(self):
         for ticket in self:
