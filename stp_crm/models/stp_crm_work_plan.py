@@ -41,6 +41,14 @@ class StpCrmWorkPlan(models.Model):
     )
     partner_id = fields.Many2one("res.partner", string="Customer", index="btree_not_null", check_company=True)
     lead_id = fields.Many2one("crm.lead", string="Opportunity", index="btree_not_null", check_company=True)
+    # The customer's company, else the opportunity's: stored and indexed for the timeline.
+    commercial_partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer Company",
+        compute="_compute_commercial_partner_id",
+        store=True,
+        index="btree_not_null",
+    )
     date_start = fields.Datetime(string="Start", tracking=True)
     date_handover = fields.Datetime(string="Handover")
     date_deadline = fields.Datetime(string="Deadline", index=True, tracking=True)
@@ -98,6 +106,13 @@ class StpCrmWorkPlan(models.Model):
     # ------------------------------------------------------------------
     # Quadrant
     # ------------------------------------------------------------------
+    @api.depends("partner_id.commercial_partner_id", "lead_id.partner_id.commercial_partner_id")
+    def _compute_commercial_partner_id(self):
+        for plan in self:
+            plan.commercial_partner_id = (
+                plan.partner_id.commercial_partner_id or plan.lead_id.partner_id.commercial_partner_id
+            )
+
     @api.depends("is_urgent", "is_important")
     def _compute_quadrant(self):
         flags_to_quadrant = {flags: quadrant for quadrant, flags in QUADRANT_FLAGS.items()}
@@ -204,7 +219,7 @@ class StpCrmWorkPlan(models.Model):
 
     def _stp_interaction_values(self):
         self.ensure_one()
-        customer = self.partner_id.commercial_partner_id or self.lead_id.partner_id.commercial_partner_id
+        customer = self.commercial_partner_id
         if not customer:
             return {}
         return {

@@ -127,8 +127,7 @@ class StpCrmTimeline(models.Model):
             "date_start",
             "user_id",
             "company_id",
-            "partner_id",
-            "lead_id",
+            "commercial_partner_id",
         ],
         "stp.crm.contract": [
             "number",
@@ -143,7 +142,6 @@ class StpCrmTimeline(models.Model):
             "commercial_partner_id",
         ],
         "stp.crm.ticket": ["number", "name", "create_date", "user_id", "company_id", "commercial_partner_id"],
-        "crm.lead": ["partner_id"],
         "res.partner": ["commercial_partner_id"],
         "res.company": ["currency_id"],
     }
@@ -291,12 +289,9 @@ class StpCrmTimeline(models.Model):
                 event_type="work_plan",
                 alias="wp",
                 # A plan about an opportunity belongs to the opportunity's customer.
-                from_=SQL("""stp_crm_work_plan wp
-                         LEFT JOIN res_partner p ON p.id = wp.partner_id
-                         LEFT JOIN crm_lead l ON l.id = wp.lead_id
-                         LEFT JOIN res_partner lp ON lp.id = l.partner_id"""),
-                where=SQL("wp.partner_id IS NOT NULL OR l.partner_id IS NOT NULL"),
-                partner_id=SQL("COALESCE(p.commercial_partner_id, lp.commercial_partner_id)"),
+                from_=SQL("stp_crm_work_plan wp"),
+                where=SQL("wp.commercial_partner_id IS NOT NULL"),
+                partner_id=SQL("wp.commercial_partner_id"),
                 date=SQL("COALESCE(wp.date_done, wp.date_deadline, wp.date_start, wp.create_date)"),
                 name=SQL("wp.name"),
                 user_id=SQL("wp.user_id"),

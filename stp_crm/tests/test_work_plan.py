@@ -37,6 +37,17 @@ class TestWorkPlan(TransactionCase, StpCrmUsersMixin):
                 plan = self._plan(is_urgent=urgent, is_important=important)
                 self.assertEqual(plan.quadrant, quadrant)
 
+    def test_customer_company_from_the_customer_else_the_opportunity(self):
+        contact = self.env["res.partner"].create({"name": "Chị Lan", "parent_id": self.customer.id})
+        plan = self.Plan.create({"name": "Gọi lại", "partner_id": contact.id})
+        self.assertEqual(plan.commercial_partner_id, self.customer)
+        other = self.env["res.partner"].create({"name": "Công ty Cơ Hội", "is_company": True})
+        lead = self.env["crm.lead"].create({"name": "Cơ hội máy nén", "partner_id": other.id})
+        lead_plan = self.Plan.create({"name": "Báo giá", "lead_id": lead.id})
+        self.assertEqual(lead_plan.commercial_partner_id, other)
+        lead.partner_id = contact
+        self.assertEqual(lead_plan.commercial_partner_id, self.customer, "follows the opportunity's customer")
+
     def test_writing_the_quadrant_sets_the_flags(self):
         plan = self._plan(is_urgent=True, is_important=True)
         plan.quadrant = "delegate"
