@@ -406,12 +406,14 @@ class StpCrmCampaign(models.Model):
         """Schedule the campaign for its day; the user who schedules it launches it then."""
         self._stp_check_gift_right()
         self._stp_set_state("scheduled", launched_by_id=self.env.uid)
+        return True
 
     def action_cancel(self):
         """Cancel the campaign and the deliveries of its gifts not yet done (with the user's rights)."""
         pickings = self._stp_pickings_to_cancel()
         self._stp_set_state("cancelled")
         pickings.action_cancel()
+        return True
 
     def _stp_has_stock_right(self):
         return self.env.su or self.env.user.has_group(STOCK_USER)
