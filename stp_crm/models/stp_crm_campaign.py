@@ -4,7 +4,7 @@ from ast import literal_eval
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
@@ -53,6 +53,8 @@ SEND_BATCH_SIZE = 200  # recipients a call: a delivery and a queued mail each
 INLINE_GENERATE = 1000  # the button does the first partners at once, the cron the rest
 INLINE_SEND = 50
 MANAGER = "stp_crm.group_stp_crm_manager"
+STOCK_USER = "stock.group_stock_user"  # creating and cancelling the gifts' deliveries
+TEMPLATE_MODEL = "stp.crm.campaign.line"  # what the campaign's mail and SMS templates render
 GENERATE_CRON = "stp_crm.ir_cron_stp_campaign_generate"
 SEND_CRON = "stp_crm.ir_cron_stp_campaign_send"
 
@@ -144,6 +146,15 @@ class StpCrmCampaign(models.Model):
     )
     line_ids = fields.One2many("stp.crm.campaign.line", "campaign_id", string="Recipient List")
     date_launched = fields.Datetime(string="Launched On", readonly=True, copy=False)
+    launched_by_id = fields.Many2one(
+        "res.users",
+        string="Launched By",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="The user who scheduled or launched the campaign: its deliveries and messages are made with "
+        "their rights, also by the background jobs.",
+    )
     generation_pending = fields.Boolean(string="Generating Recipients", readonly=True, copy=False)
     date_generated = fields.Datetime(string="Recipients Generated On", readonly=True, copy=False)
     # Results, computed for many campaigns at once
@@ -192,6 +203,37 @@ class StpCrmCampaign(models.Model):
                 campaign.warehouse_id = self.env["stock.warehouse"].search(
                     [("company_id", "=", campaign.company_id.id)], limit=1
                 )
+
+    @api.constrains("budget", "other_cost", "gift_quantity")
+    def _check_amounts(self):
+        for campaign in self.sudo():  # the money fields are for managers; any writer is held to them
+            negative = [
+                campaign._fields[name]._description_string(self.env)
+                for name in ("budget", "other_cost", "gift_quantity")
+                if campaign[name] < 0
+            ]
+            if negative:
+                raise ValidationError(
+                    _(
+                        "%(fields)s of campaign %(campaign)s cannot be negative.",
+                        fields=", ".join(negative),
+                        campaign=campaign.name,
+                    )
+                )
+
+    @api.constrains("mail_template_id", "sms_template_id")
+    def _check_template_models(self):
+        for campaign in self:
+            for template in (campaign.mail_template_id, campaign.sms_template_id):
+                if template and template.sudo().model != TEMPLATE_MODEL:
+                    raise ValidationError(
+                        _(
+                            "The template %(template)s of campaign %(campaign)s is not a campaign recipient's "
+                            "template: a campaign only sends templates made for its recipients.",
+                            template=template.sudo().display_name,
+                            campaign=campaign.name,
+                        )
+                    )
 
     @api.constrains("segment_domain")
     def _check_segment_domain(self):
@@ -250,6 +292,8 @@ class StpCrmCampaign(models.Model):
             campaign.responded_count = responded
             campaign.picking_count = pickings.get(campaign, 0)
 
+    # The revenue counts the orders the reader may read: the figures differ from user to user.
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_results(self):
         costs = self._stp_gift_costs()
         revenues = self._stp_revenues()
@@ -305,6 +349,8 @@ class StpCrmCampaign(models.Model):
     def create(self, vals_list):
         if any(vals.get("state", "draft") not in ("draft", "scheduled") for vals in vals_list):
             raise UserError(_("A campaign is created as a draft or scheduled; the Launch action starts it."))
+        if any(vals.get("launched_by_id") for vals in vals_list):
+            raise UserError(_("The user who launches a campaign is recorded by the Schedule and Launch actions."))
         return super().create(vals_list)
 
     def write(self, vals):
@@ -312,6 +358,8 @@ class StpCrmCampaign(models.Model):
             raise UserError(
                 _("The status of a campaign changes only through its actions: Schedule, Launch, Cancel, Reset.")
             )
+        if "launched_by_id" in vals and self.env.context.get("stp_campaign_state_transition") is not STATE_TRANSITION:
+            raise UserError(_("The user who launches a campaign is recorded by the Schedule and Launch actions."))
         self._stp_check_frozen_fields(vals)
         return super().write(vals)
 
@@ -338,7 +386,7 @@ class StpCrmCampaign(models.Model):
         if any(campaign.state in ("running", "done") for campaign in self):
             raise UserError(_("A launched campaign cannot be deleted: cancel it instead."))
 
-    def _stp_set_state(self, state):
+    def _stp_set_state(self, state, **values):
         if any(campaign.state not in TRANSITIONS[state] for campaign in self):
             raise UserError(
                 _(
@@ -349,18 +397,71 @@ class StpCrmCampaign(models.Model):
                     },
                 )
             )
-        return self.with_context(stp_campaign_state_transition=STATE_TRANSITION).write({"state": state})
+        return self.with_context(stp_campaign_state_transition=STATE_TRANSITION).write(dict(values, state=state))
 
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
     def action_schedule(self):
-        self._stp_set_state("scheduled")
+        """Schedule the campaign for its day; the user who schedules it launches it then."""
+        self._stp_check_gift_right()
+        self._stp_set_state("scheduled", launched_by_id=self.env.uid)
+        return True
 
     def action_cancel(self):
+        """Cancel the campaign and the deliveries of its gifts not yet done (with the user's rights)."""
+        pickings = self._stp_pickings_to_cancel()
         self._stp_set_state("cancelled")
-        pickings = self.sudo().line_ids.picking_id.filtered(lambda p: p.state not in ("done", "cancel"))
         pickings.action_cancel()
+        return True
+
+    def _stp_has_stock_right(self):
+        return self.env.su or self.env.user.has_group(STOCK_USER)
+
+    def _stp_stock_right_name(self):
+        return self.env.ref(STOCK_USER).full_name
+
+    def _stp_check_gift_right(self):
+        """Gifts become deliveries made with the launching user's rights: they need Inventory rights."""
+        with_gift = self.filtered("gift_product_id")
+        if with_gift and not self._stp_has_stock_right():
+            raise UserError(
+                _(
+                    "Campaign %(campaign)s sends a gift: its deliveries are made with your rights, and you do not "
+                    "have the %(right)s right. Ask an administrator for it, or remove the gift.",
+                    campaign=with_gift[0].name,
+                    right=self._stp_stock_right_name(),
+                )
+            )
+
+    def _stp_pickings_to_cancel(self):
+        """The deliveries the campaigns' recipients got, not done nor cancelled, that the user may
+        cancel; a translated error if the user may not cancel them."""
+        if not self._stp_has_stock_right():
+            # The lines' deliveries are for Inventory users: only whether there are some to cancel
+            # is read as superuser, to tell the user why they may not cancel the campaign.
+            if (
+                self.env["stp.crm.campaign.line"]
+                .sudo()
+                .search_count(
+                    [("campaign_id", "in", self.ids), ("picking_id.state", "not in", ("done", "cancel"))], limit=1
+                )
+            ):
+                raise UserError(
+                    _(
+                        "The campaign has deliveries to cancel, and cancelling them needs the %(right)s right.",
+                        right=self._stp_stock_right_name(),
+                    )
+                )
+            return self.env["stock.picking"]
+        pickings = self.line_ids.picking_id
+        try:
+            pickings.check_access("write")
+        except AccessError as error:
+            raise UserError(
+                _("You may not cancel some of the deliveries of the campaign: ask an Inventory manager.")
+            ) from error
+        return pickings.filtered(lambda picking: picking.state not in ("done", "cancel"))
 
     def action_draft(self):
         self._stp_set_state("draft")
@@ -383,7 +484,8 @@ class StpCrmCampaign(models.Model):
         now). A yearly campaign schedules next year's copy."""
         for campaign in self:
             campaign._stp_check_launchable()
-        self._stp_set_state("running")
+        self._stp_check_gift_right()
+        self._stp_set_state("running", launched_by_id=self.env.uid)
         self.write({"date_launched": fields.Datetime.now()})
         for campaign in self.filtered("recurring"):
             campaign._stp_schedule_next_year()
@@ -401,6 +503,24 @@ class StpCrmCampaign(models.Model):
             raise UserError(_("Choose the warehouse the gifts of %(campaign)s leave from.", campaign=self.name))
         if not (self.gift_product_id or self.mail_template_id or self.sms_template_id):
             raise UserError(_("Campaign %(campaign)s has neither a gift nor a message.", campaign=self.name))
+
+    def _stp_launcher(self):
+        """The user the background jobs act for: who launched (or scheduled) the campaign; for
+        campaigns from before it was recorded, who created it."""
+        return self.launched_by_id or self.create_uid
+
+    def _stp_launch_as_launcher(self):
+        """Launch a scheduled campaign whose day has come, with the rights of who scheduled it. If
+        they may not (rights withdrawn since), the campaign stays scheduled and says why."""
+        try:
+            with self.env.cr.savepoint():
+                self.with_user(self._stp_launcher()).action_launch()
+        except (UserError, AccessError) as error:
+            # The job's own note on the campaign: whoever the launcher is, they may read it.
+            self.sudo().message_post(
+                body=_("The campaign could not be launched on its day: %(error)s", error=str(error)),
+                message_type="notification",
+            )
 
     def _stp_schedule_next_year(self):
         if self.occasion in PER_RECIPIENT_OCCASIONS or self.occasion == "custom":
@@ -508,7 +628,7 @@ class StpCrmCampaign(models.Model):
             if len(waiting) > 1:
                 self.env.ref(GENERATE_CRON)._trigger()
             if campaign.state == "scheduled" and campaign.date <= fields.Date.context_today(campaign):
-                campaign.action_launch()
+                campaign._stp_launch_as_launcher()
         return done, remaining
 
     # ------------------------------------------------------------------
@@ -522,9 +642,10 @@ class StpCrmCampaign(models.Model):
         today = fields.Date.context_today(self)
         due = campaigns.search([("state", "=", "scheduled"), ("date", "<=", today)])
         due.filtered(lambda c: not c.date_generated and not c.generation_pending).action_generate_recipients()
-        due.filtered(lambda c: c.date_generated and not c.generation_pending).action_launch()
+        for campaign in due.filtered(lambda c: c.date_generated and not c.generation_pending):
+            campaign._stp_launch_as_launcher()
         lines = self.env["stp.crm.campaign.line"].sudo()
-        steps = [(lines._stp_due_domain(today), lambda due_lines: due_lines._stp_send())]
+        steps = [(lines._stp_due_domain(today), lambda due_lines: due_lines._stp_send_as_launchers())]
         result = run_batch(lines, steps, batch_size, "_cron_stp_campaign_send")
         running = campaigns.search([("state", "=", "running")])
         pending = {

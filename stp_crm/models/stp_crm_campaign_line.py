@@ -4,6 +4,7 @@ from odoo.fields import Command
 from odoo.tools import SQL
 
 from .occasion_dates import PER_RECIPIENT_OCCASIONS
+from .readable_records import readable_query
 from .stp_crm_campaign import MANAGER
 
 LINE_STATES = [
@@ -70,6 +71,8 @@ class StpCrmCampaignLine(models.Model):
         for line in self:
             line.occasion_name = labels.get(line.occasion, "")
 
+    # The revenue counts the orders the reader may read: the figures differ from user to user.
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_revenue_after(self):
         revenues = dict(self._stp_attributed_sales(SQL("l.id IN %s", tuple(self.ids) or (0,)), SQL("l.id")))
         for line in self:
@@ -79,8 +82,13 @@ class StpCrmCampaignLine(models.Model):
     def _stp_attributed_sales(self, where, group_by):
         """Confirmed sales (untaxed, company currency) of the recipients' companies, from their
         contact (for the comparison group: the launch) until ``attribution_days`` later, summed
-        by ``group_by`` over the lines matching ``where``: one query for any number of lines."""
+        by ``group_by`` over the lines matching ``where``: one query for any number of lines.
+        Only the orders the user may read count (``readable_query``, as the CRM ROI report):
+        without Sales rights, nothing."""
         self.env.flush_all()
+        readable = (
+            SQL("TRUE") if self.env.su else SQL("so.id IN %s", readable_query(self.env, "sale.order").subselect())
+        )
         self.env.cr.execute(
             SQL(
                 """
@@ -93,9 +101,11 @@ class StpCrmCampaignLine(models.Model):
                  WHERE %(where)s
                    AND (l.state != 'excluded' OR l.exclusion_reason = 'control')
                    AND %(attributed)s
+                   AND %(readable)s
                  GROUP BY %(group_by)s
                 """,
                 where=where,
+                readable=readable,
                 attributed=self._stp_attributed_order(SQL("COALESCE(l.date_sent, c.date_launched)")),
                 group_by=group_by,
             )
@@ -160,10 +170,16 @@ class StpCrmCampaignLine(models.Model):
             ("date", "<=", today),
         ]
 
+    def _stp_send_as_launchers(self):
+        """The sending cron's step: each campaign's recipients sent with the rights of who launched it."""
+        for campaign, lines in self.grouped("campaign_id").items():
+            lines.with_user(campaign._stp_launcher())._stp_send()
+
     def _stp_send(self):
-        """Gifts as one delivery per recipient, messages through the mail (and SMS) queue."""
+        """Gifts as one delivery per recipient, messages through the mail (and SMS) queue, with the
+        rights of the current user (who launches, or whom the cron acts for)."""
         now = fields.Datetime.now()
-        for campaign, lines in self.sudo().grouped("campaign_id").items():
+        for campaign, lines in self.grouped("campaign_id").items():
             if campaign.gift_product_id:
                 lines._stp_create_pickings()
             if campaign.mail_template_id:
@@ -226,7 +242,9 @@ class StpCrmCampaignLine(models.Model):
     def _stp_queue_sms(self):
         template = self.campaign_id.sms_template_id
         bodies = template._render_field("body", self.ids, compute_lang=True)
-        self.env["sms.sms"].create(
+        # The SMS queue is the server's bookkeeping, for administrators only: Odoo's own
+        # senders (mail.thread._message_sms) queue their SMS as superuser too.
+        self.env["sms.sms"].sudo().create(
             [
                 {
                     "number": line.partner_id.mobile or line.partner_id.phone,

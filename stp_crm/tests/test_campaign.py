@@ -473,7 +473,9 @@ class TestCampaignResults(CampaignCommon):
         for records in (campaigns, more):
             records.invalidate_recordset()
             records.env.invalidate_all()
-            with self.assertQueryCount(11):  # as many for four campaigns as for two
+            # As many for four campaigns as for two; the revenue reads the orders the user may read,
+            # whose record rules cost 3 queries the first time (then cached).
+            with self.assertQueryCount(14):
                 records.read(["recipient_count", "delivered_count", "cost", "revenue_after", "roi", "uplift_revenue"])
 
 
