@@ -378,7 +378,7 @@ class StpCrmTicket(models.Model):
                 == (t.lot_id, t.partner_id.commercial_partner_id, t.company_id)
             )
             ticket.installed_product_id = (
-                matching.filtered(lambda i, d=opened: i.install_date <= d)[:1] or matching[-1:]
+                matching.filtered(lambda i, d=opened: not i.install_date or i.install_date <= d)[:1] or matching[-1:]
             )
 
     def _stp_opened_on(self):

@@ -321,6 +321,18 @@ class TestCampaignLaunch(CampaignCommon):
         english = mails - vietnamese
         self.assertIn("Dear", english[0].body_html)
 
+    def test_greetings_in_the_companys_language_when_the_recipient_has_none(self):
+        self.env["res.lang"]._activate_lang("vi_VN")
+        self.env["ir.module.module"]._load_module_terms(["stp_crm"], ["vi_VN"], overwrite=True)
+        self.company.partner_id.lang = "vi_VN"
+        self.customers.write({"lang": False})
+        campaign = self._launched()
+        mails = self.env["mail.mail"].search([("mail_message_id", "in", campaign.line_ids.mail_message_id.ids)])
+        self.assertEqual(len(mails), 4)
+        for mail in mails:
+            self.assertIn("Ngày Nhà giáo Việt Nam (20/11)", mail.subject)
+            self.assertIn("Kính gửi", mail.body_html)
+
     def test_state_machine(self):
         campaign = self._launched()
         with self.assertRaises(UserError):
