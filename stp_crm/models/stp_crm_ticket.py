@@ -542,8 +542,8 @@ class StpCrmTicket(models.Model):
                     self.env._(
                         "Ticket %(number)s cannot be closed (%(closed)s) before it was opened (%(opened)s).",
                         number=ticket.number,
-                        closed=format_datetime(self.env, ticket.date_closed),
-                        opened=format_datetime(self.env, ticket.create_date),
+                        closed=format_datetime(self.env, ticket.date_closed, dt_format=False),
+                        opened=format_datetime(self.env, ticket.create_date, dt_format=False),
                     )
                 )
 

@@ -152,9 +152,9 @@ class StpCrmWorkPlan(models.Model):
                             "Work plan “%(plan)s”: the %(later)s (%(later_date)s) cannot be before the %(earlier)s (%(earlier_date)s).",
                             plan=plan.name,
                             later=later_label,
-                            later_date=format_datetime(self.env, later),
+                            later_date=format_datetime(self.env, later, dt_format=False),
                             earlier=earlier_label,
-                            earlier_date=format_datetime(self.env, earlier),
+                            earlier_date=format_datetime(self.env, earlier, dt_format=False),
                         )
                     )
 
