@@ -3,7 +3,7 @@
     "summary": "Customer relationship management for Vietnamese companies: "
     "customer profiles, A/B/C tiers, installed base, work plans, contracts, tickets, "
     "opportunities and forecasts, care campaigns, analysis, lifetime value, receivables, CRM ROI",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/CRM",
     "author": "STP CRM",
     "website": "https://github.com/stp-crm/stp_crm",

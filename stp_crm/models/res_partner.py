@@ -1,4 +1,4 @@
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -125,13 +125,14 @@ class ResPartner(models.Model):
             partner.stp_tier_revenue = revenue.get(partner.commercial_partner_id.id, 0.0)
 
     def _compute_stp_installed_product_count(self):
-        counts = dict(
-            self.env["stp.crm.installed.product"]._read_group(
-                [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
-            )
-        )
+        # What the button opens: the installed base of the whole company (commercial partner).
+        counts = Counter()
+        for owner, count in self.env["stp.crm.installed.product"]._read_group(
+            [("partner_id", "child_of", self.commercial_partner_id.ids)], ["partner_id"], ["__count"]
+        ):
+            counts[owner.commercial_partner_id] += count
         for partner in self:
-            partner.stp_installed_product_count = counts.get(partner, 0)
+            partner.stp_installed_product_count = counts[partner.commercial_partner_id]
 
     @api.readonly  # only reads: the web client's call runs on a read replica when there is one
     def action_stp_open_installed_products(self):

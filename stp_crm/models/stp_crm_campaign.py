@@ -1,10 +1,11 @@
 import hashlib
 from ast import literal_eval
+from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
@@ -52,6 +53,8 @@ SEND_BATCH_SIZE = 200  # recipients a call: a delivery and a queued mail each
 INLINE_GENERATE = 1000  # the button does the first partners at once, the cron the rest
 INLINE_SEND = 50
 MANAGER = "stp_crm.group_stp_crm_manager"
+STOCK_USER = "stock.group_stock_user"  # creating and cancelling the gifts' deliveries
+TEMPLATE_MODEL = "stp.crm.campaign.line"  # what the campaign's mail and SMS templates render
 GENERATE_CRON = "stp_crm.ir_cron_stp_campaign_generate"
 SEND_CRON = "stp_crm.ir_cron_stp_campaign_send"
 
@@ -114,6 +117,13 @@ class StpCrmCampaign(models.Model):
         help="A product tracked in stock: each recipient gets a delivery of it from the warehouse.",
     )
     gift_quantity = fields.Float(string="Gift Quantity", default=1.0, digits="Product Unit of Measure")
+    gift_lead_days = fields.Integer(
+        string="Gift Lead Time (Days)",
+        default=3,
+        help="Gifts leave so that they arrive before the occasion: each delivery is scheduled this many "
+        "days before the recipient's day (a scheduled campaign with a gift starts then). Greetings "
+        "(e-mail, SMS) go out on the day itself.",
+    )
     warehouse_id = fields.Many2one(
         "stock.warehouse",
         string="Warehouse",
@@ -147,6 +157,15 @@ class StpCrmCampaign(models.Model):
     )
     line_ids = fields.One2many("stp.crm.campaign.line", "campaign_id", string="Recipient List")
     date_launched = fields.Datetime(string="Launched On", readonly=True, copy=False)
+    launched_by_id = fields.Many2one(
+        "res.users",
+        string="Launched By",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="The user who scheduled or launched the campaign: its deliveries and messages are made with "
+        "their rights, also by the background jobs.",
+    )
     generation_pending = fields.Boolean(string="Generating Recipients", readonly=True, copy=False)
     date_generated = fields.Datetime(string="Recipients Generated On", readonly=True, copy=False)
     # Results, computed for many campaigns at once
@@ -171,6 +190,7 @@ class StpCrmCampaign(models.Model):
     _sql_constraints = [
         ("attribution_days_positive", "CHECK(attribution_days >= 0)", "The attribution window cannot be negative."),
         ("gift_quantity_positive", "CHECK(gift_quantity > 0)", "The gift quantity must be positive."),
+        ("gift_lead_days_positive", "CHECK(gift_lead_days >= 0)", "The gift lead time cannot be negative."),
         (
             "control_ratio_range",
             "CHECK(control_ratio >= 0 AND control_ratio < 1)",
@@ -195,6 +215,37 @@ class StpCrmCampaign(models.Model):
                 campaign.warehouse_id = self.env["stock.warehouse"].search(
                     [("company_id", "=", campaign.company_id.id)], limit=1
                 )
+
+    @api.constrains("budget", "other_cost", "gift_quantity")
+    def _check_amounts(self):
+        for campaign in self.sudo():  # the money fields are for managers; any writer is held to them
+            negative = [
+                campaign._fields[name]._description_string(self.env)
+                for name in ("budget", "other_cost", "gift_quantity")
+                if campaign[name] < 0
+            ]
+            if negative:
+                raise ValidationError(
+                    _(
+                        "%(fields)s of campaign %(campaign)s cannot be negative.",
+                        fields=", ".join(negative),
+                        campaign=campaign.name,
+                    )
+                )
+
+    @api.constrains("mail_template_id", "sms_template_id")
+    def _check_template_models(self):
+        for campaign in self:
+            for template in (campaign.mail_template_id, campaign.sms_template_id):
+                if template and template.sudo().model != TEMPLATE_MODEL:
+                    raise ValidationError(
+                        _(
+                            "The template %(template)s of campaign %(campaign)s is not a campaign recipient's "
+                            "template: a campaign only sends templates made for its recipients.",
+                            template=template.sudo().display_name,
+                            campaign=campaign.name,
+                        )
+                    )
 
     @api.constrains("segment_domain")
     def _check_segment_domain(self):
@@ -253,6 +304,8 @@ class StpCrmCampaign(models.Model):
             campaign.responded_count = responded
             campaign.picking_count = pickings.get(campaign, 0)
 
+    # The revenue counts the orders the reader may read: the figures differ from user to user.
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_results(self):
         costs = self._stp_gift_costs()
         revenues = self._stp_revenues()
@@ -330,12 +383,65 @@ class StpCrmCampaign(models.Model):
     # Actions
     # ------------------------------------------------------------------
     def action_schedule(self):
-        self._stp_set_state("scheduled")
+        """Schedule the campaign for its day; the user who schedules it launches it then."""
+        self._stp_check_gift_right()
+        self._stp_set_state("scheduled", launched_by_id=self.env.uid)
+        return True
 
     def action_cancel(self):
+        """Cancel the campaign and the deliveries of its gifts not yet done (with the user's rights)."""
+        pickings = self._stp_pickings_to_cancel()
         self._stp_set_state("cancelled")
-        pickings = self.sudo().line_ids.picking_id.filtered(lambda p: p.state not in ("done", "cancel"))
         pickings.action_cancel()
+        return True
+
+    def _stp_has_stock_right(self):
+        return self.env.su or self.env.user.has_group(STOCK_USER)
+
+    def _stp_stock_right_name(self):
+        return self.env.ref(STOCK_USER).full_name
+
+    def _stp_check_gift_right(self):
+        """Gifts become deliveries made with the launching user's rights: they need Inventory rights."""
+        with_gift = self.filtered("gift_product_id")
+        if with_gift and not self._stp_has_stock_right():
+            raise UserError(
+                _(
+                    "Campaign %(campaign)s sends a gift: its deliveries are made with your rights, and you do not "
+                    "have the %(right)s right. Ask an administrator for it, or remove the gift.",
+                    campaign=with_gift[0].name,
+                    right=self._stp_stock_right_name(),
+                )
+            )
+
+    def _stp_pickings_to_cancel(self):
+        """The deliveries the campaigns' recipients got, not done nor cancelled, that the user may
+        cancel; a translated error if the user may not cancel them."""
+        if not self._stp_has_stock_right():
+            # The lines' deliveries are for Inventory users: only whether there are some to cancel
+            # is read as superuser, to tell the user why they may not cancel the campaign.
+            if (
+                self.env["stp.crm.campaign.line"]
+                .sudo()
+                .search_count(
+                    [("campaign_id", "in", self.ids), ("picking_id.state", "not in", ("done", "cancel"))], limit=1
+                )
+            ):
+                raise UserError(
+                    _(
+                        "The campaign has deliveries to cancel, and cancelling them needs the %(right)s right.",
+                        right=self._stp_stock_right_name(),
+                    )
+                )
+            return self.env["stock.picking"]
+        pickings = self.line_ids.picking_id
+        try:
+            pickings.check_access("write")
+        except AccessError as error:
+            raise UserError(
+                _("You may not cancel some of the deliveries of the campaign: ask an Inventory manager.")
+            ) from error
+        return pickings.filtered(lambda picking: picking.state not in ("done", "cancel"))
 
     def action_draft(self):
         self._stp_set_state("draft")
@@ -358,7 +464,8 @@ class StpCrmCampaign(models.Model):
         now). A yearly campaign schedules next year's copy."""
         for campaign in self:
             campaign._stp_check_launchable()
-        self._stp_set_state("running", date_launched=fields.Datetime.now())
+        self._stp_check_gift_right()
+        self._stp_set_state("running", launched_by_id=self.env.uid, date_launched=fields.Datetime.now())
         for campaign in self.filtered("recurring"):
             campaign._stp_schedule_next_year()
         lines = self.env["stp.crm.campaign.line"]
@@ -375,6 +482,28 @@ class StpCrmCampaign(models.Model):
             raise UserError(_("Choose the warehouse the gifts of %(campaign)s leave from.", campaign=self.name))
         if not (self.gift_product_id or self.mail_template_id or self.sms_template_id):
             raise UserError(_("Campaign %(campaign)s has neither a gift nor a message.", campaign=self.name))
+
+    def _stp_launcher(self):
+        """The user the background jobs act for: who launched (or scheduled) the campaign; for
+        campaigns from before it was recorded, who created it."""
+        return self.launched_by_id or self.create_uid
+
+    def _stp_launch_as_launcher(self):
+        """Launch a scheduled campaign whose day has come, with the rights of who scheduled it. If
+        they may not (rights withdrawn since), the campaign stays scheduled and says why."""
+        try:
+            with self.env.cr.savepoint():
+                self.with_user(self._stp_launcher()).action_launch()
+        except (UserError, AccessError) as error:
+            # The job's own note on the campaign: whoever the launcher is, they may read it.
+            self.sudo().message_post(
+                body=_("The campaign could not be launched on its day: %(error)s", error=str(error)),
+                message_type="notification",
+            )
+
+    def _stp_launch_date(self):
+        """The day a scheduled campaign starts: its date, or its gift lead time before it."""
+        return self.date - timedelta(days=self.gift_lead_days if self.gift_product_id else 0)
 
     def _stp_schedule_next_year(self):
         if self.occasion in PER_RECIPIENT_OCCASIONS or self.occasion == "custom":
@@ -481,8 +610,8 @@ class StpCrmCampaign(models.Model):
         if not remaining:
             if len(waiting) > 1:
                 self.env.ref(GENERATE_CRON)._trigger()
-            if campaign.state == "scheduled" and campaign.date <= fields.Date.context_today(campaign):
-                campaign.action_launch()
+            if campaign.state == "scheduled" and campaign._stp_launch_date() <= fields.Date.context_today(campaign):
+                campaign._stp_launch_as_launcher()
         return done, remaining
 
     # ------------------------------------------------------------------
@@ -490,21 +619,27 @@ class StpCrmCampaign(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _cron_stp_campaign_send(self, batch_size=SEND_BATCH_SIZE):
-        """Daily, and after a launch: start the scheduled campaigns whose day has come,
-        then send one batch of due recipients; ir.cron calls again while some remain."""
+        """Daily, and after a launch: start the scheduled campaigns whose day has come
+        (their gift lead time before the occasion), then send one batch of due gifts and
+        greetings; ir.cron calls again while some remain."""
         campaigns = self.sudo()
         today = fields.Date.context_today(self)
-        due = campaigns.search([("state", "=", "scheduled"), ("date", "<=", today)])
+        due = campaigns.search([("state", "=", "scheduled")]).filtered(lambda c: c._stp_launch_date() <= today)
         due.filtered(lambda c: not c.date_generated and not c.generation_pending).action_generate_recipients()
-        due.filtered(lambda c: c.date_generated and not c.generation_pending).action_launch()
+        for campaign in due.filtered(lambda c: c.date_generated and not c.generation_pending):
+            campaign._stp_launch_as_launcher()
         lines = self.env["stp.crm.campaign.line"].sudo()
-        steps = [(lines._stp_due_domain(today), lambda due_lines: due_lines._stp_send())]
+        steps = [
+            (lines._stp_due_domain(today), lambda due_lines: due_lines._stp_as_launchers("_stp_send")),
+            (lines._stp_greeting_due_domain(today), lambda due_lines: due_lines._stp_as_launchers("_stp_greet")),
+        ]
         result = run_batch(lines, steps, batch_size, "_cron_stp_campaign_send")
         running = campaigns.search([("state", "=", "running")])
         pending = {
             campaign
             for [campaign] in lines._read_group(
-                [("campaign_id", "in", running.ids), ("state", "=", "pending")], ["campaign_id"]
+                expression.AND([[("campaign_id", "in", running.ids)], lines._stp_unfinished_domain()]),
+                ["campaign_id"],
             )
         }
         running.filtered(lambda c: c not in pending)._stp_set_state("done")

@@ -3,8 +3,8 @@ from odoo import fields, models
 
 class StpCrmInteractionSource(models.AbstractModel):
     """Records whose calls, meetings and customer emails are logged as
-    ``stp.crm.interaction``. A model joins by inheriting this mixin and
-    implementing ``_stp_interaction_values``. It inherits mail.thread so that its
+    ``stp.crm.interaction``. A model joins by inheriting this mixin (and
+    overriding ``_stp_interaction_values`` unless it is a customer document). It inherits mail.thread so that its
     overrides come before mail.thread's in the method resolution order."""
 
     _name = "stp.crm.interaction.source"
@@ -14,9 +14,21 @@ class StpCrmInteractionSource(models.AbstractModel):
     def _stp_interaction_values(self):
         """Default values of an interaction about this record: ``partner_id`` (the
         commercial partner), plus ``lead_id``, ``work_plan_id``, ``user_id`` and
-        ``company_id`` when relevant. Empty when the record has no customer."""
+        ``company_id`` when relevant. Empty when the record has no customer.
+
+        This default serves the customer documents (contracts, tickets): their
+        ``commercial_partner_id``, opportunity, responsible and company. Models
+        shaped otherwise override it."""
         self.ensure_one()
-        return {}
+        if not self.commercial_partner_id:
+            return {}
+        return {
+            "partner_id": self.commercial_partner_id.id,
+            # The interaction links the opportunity even when its reader may not open it.
+            "lead_id": self.sudo().lead_id.id,
+            "user_id": self.user_id.id,
+            "company_id": self.company_id.id,
+        }
 
     def _notify_thread(self, message, msg_vals=False, **kwargs):
         # Hooked here rather than in message_post because only now are the

@@ -2,8 +2,10 @@ import itertools
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.misc import format_datetime
 
 from .cron_batch import run_batch
+from .reader_lang import for_reader
 
 OVERDUE_BATCH_SIZE = 500
 CLOSED_STATES = ("done", "cancelled")
@@ -44,6 +46,14 @@ class StpCrmWorkPlan(models.Model):
     )
     partner_id = fields.Many2one("res.partner", string="Customer", index="btree_not_null", check_company=True)
     lead_id = fields.Many2one("crm.lead", string="Opportunity", index="btree_not_null", check_company=True)
+    # The customer's company, else the opportunity's: stored and indexed for the timeline.
+    commercial_partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer Company",
+        compute="_compute_commercial_partner_id",
+        store=True,
+        index="btree_not_null",
+    )
     date_start = fields.Datetime(string="Start", tracking=True)
     date_handover = fields.Datetime(string="Handover")
     date_deadline = fields.Datetime(string="Deadline", index=True, tracking=True)
@@ -101,6 +111,13 @@ class StpCrmWorkPlan(models.Model):
     # ------------------------------------------------------------------
     # Quadrant
     # ------------------------------------------------------------------
+    @api.depends("partner_id.commercial_partner_id", "lead_id.partner_id.commercial_partner_id")
+    def _compute_commercial_partner_id(self):
+        for plan in self:
+            plan.commercial_partner_id = (
+                plan.partner_id.commercial_partner_id or plan.lead_id.partner_id.commercial_partner_id
+            )
+
     @api.depends("is_urgent", "is_important")
     def _compute_quadrant(self):
         flags_to_quadrant = {flags: quadrant for quadrant, flags in QUADRANT_FLAGS.items()}
@@ -153,9 +170,9 @@ class StpCrmWorkPlan(models.Model):
                             "Work plan “%(plan)s”: the %(later)s (%(later_date)s) cannot be before the %(earlier)s (%(earlier_date)s).",
                             plan=plan.name,
                             later=later_label,
-                            later_date=later,
+                            later_date=format_datetime(self.env, later, dt_format=False),
                             earlier=earlier_label,
-                            earlier_date=earlier,
+                            earlier_date=format_datetime(self.env, earlier, dt_format=False),
                         )
                     )
 
@@ -209,7 +226,7 @@ class StpCrmWorkPlan(models.Model):
 
     def _stp_interaction_values(self):
         self.ensure_one()
-        customer = self.partner_id.commercial_partner_id or self.lead_id.partner_id.commercial_partner_id
+        customer = self.commercial_partner_id
         if not customer:
             return {}
         return {
@@ -241,7 +258,9 @@ class StpCrmWorkPlan(models.Model):
                     "res_model_id": self.env["ir.model"]._get_id(self._name),
                     "res_id": plan.id,
                     "activity_type_id": todo.id,
-                    "summary": _("Overdue work plan: %(plan)s", plan=plan.name),
+                    "summary": for_reader(plan, plan.user_id.partner_id).env._(
+                        "Overdue work plan: %(plan)s", plan=plan.name
+                    ),
                     "user_id": plan.user_id.id,
                     "date_deadline": fields.Date.context_today(self),
                 }

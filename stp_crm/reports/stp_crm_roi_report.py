@@ -1,4 +1,4 @@
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..models.readable_records import readable_rows
@@ -8,7 +8,7 @@ class StpCrmRoiReport(models.Model):
     """The CRM programme's return on investment, per month and company, as
     strategic CRM measures it: ROI (%) = profit / investment × 100.
 
-    A SQL view summing, per month, the investments (``stp.crm.investment``, company
+    A report summing, per month, the investments (``stp.crm.investment``, company
     currency) and the profit attributed to the CRM, made of named sources
     (``_roi_profit_queries()``): each source names the model its rows come from and
     selects ``res_id`` (the id of that model's record), ``date`` (the month's first day),
@@ -19,7 +19,7 @@ class StpCrmRoiReport(models.Model):
     investments included, counts only the records its model's ``_search([])`` returns
     for them (its access rights and record rules), and nothing when they may not read
     that model at all: a CRM manager without Sales rights sees no order's margin. The
-    superuser reads the SQL view itself.
+    superuser reads every source's rows.
 
     ``roi`` is a ratio (``stp.crm.ratio.mixin``): grouped (pivot, graph, grouped lists),
     it is computed from the group's summed profit and investment, never summed itself."""
@@ -130,7 +130,7 @@ class StpCrmRoiReport(models.Model):
 
     @api.model
     def _roi_query(self):
-        # The superuser's rows (the SQL view) are every source's; a user's, those they may read.
+        # The superuser's rows are every source's; a user's, those they may read.
         sources = [
             sql if self.env.su else readable_rows(self.env, model_name, sql) for model_name, sql in self._roi_sources()
         ]
@@ -151,13 +151,7 @@ class StpCrmRoiReport(models.Model):
 
     @property
     def _table_query(self):
-        # Record rules on a view cannot reach its sources' rules: for users, the table
-        # is the sources restricted to what they may read, so search, read and
-        # read_group see the same rows. The superuser reads the SQL view itself.
-        return None if self.env.su else self._roi_query()
-
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self.sudo()._roi_query())
-        )
+        # Record rules on a SQL view cannot reach its sources' rules: for users, the
+        # table is the sources restricted to what they may read, so search, read and
+        # read_group see the same rows; the superuser reads every source's rows.
+        return self._roi_query()

@@ -1,21 +1,66 @@
-from odoo import api, fields, models, tools
+import dataclasses
+
+from odoo import api, fields, models
 from odoo.osv import expression
 from odoo.tools import SQL
 
 from ..models.readable_records import readable_rows
 
 
+@dataclasses.dataclass(frozen=True)
+class TimelineSource:
+    """One source of the timeline: the SQL of its rows' columns over ``from_``, whose
+    table ``alias`` gives each row's ``res_id`` and ``company_id``. ``amount`` and
+    ``currency_id`` default to none."""
+
+    number: int
+    event_type: str
+    alias: str
+    from_: SQL
+    partner_id: SQL
+    date: SQL
+    name: SQL
+    user_id: SQL
+    where: SQL = dataclasses.field(default_factory=lambda: SQL("TRUE"))
+    amount: SQL = dataclasses.field(default_factory=lambda: SQL("NULL::numeric"))
+    currency_id: SQL = dataclasses.field(default_factory=lambda: SQL("NULL::integer"))
+
+    def query(self, res_model):
+        """The SELECT of this source's rows, with the timeline's columns in order."""
+        return SQL(
+            """
+            SELECT %(res_id)s::bigint * 16 + %(number)s AS id, %(partner_id)s AS partner_id,
+                   %(date)s AS date, %(event_type)s::varchar AS event_type, %(name)s AS name,
+                   %(amount)s AS amount, %(currency_id)s AS currency_id, %(user_id)s AS user_id,
+                   %(company_id)s AS company_id, %(res_model)s::varchar AS res_model, %(res_id)s AS res_id
+              FROM %(from_)s
+             WHERE %(where)s
+            """,
+            res_id=SQL.identifier(self.alias, "id"),
+            number=self.number,
+            partner_id=self.partner_id,
+            date=self.date,
+            event_type=self.event_type,
+            name=self.name,
+            amount=self.amount,
+            currency_id=self.currency_id,
+            user_id=self.user_id,
+            company_id=SQL.identifier(self.alias, "company_id"),
+            res_model=res_model,
+            from_=self.from_,
+            where=self.where,
+        )
+
+
 class StpCrmTimeline(models.Model):
-    """Every event of a customer in one read-only list: a SQL view made of one
-    query per source, joined with UNION ALL.
+    """Every event of a customer in one read-only list: one SELECT per source,
+    joined with UNION ALL, built the way ``sale.report`` builds its query: each
+    source declares its pieces (a ``TimelineSource``: FROM, WHERE and the SQL of
+    each column), one ``_query()`` assembles them.
 
     To add a source, ``_inherit = "stp.crm.timeline"``, extend ``event_type`` with
-    ``selection_add``, write a ``_timeline_query_<source>()`` method returning an
-    SQL selecting exactly these columns, in this order: ``id`` (bigint), ``partner_id``
-    (commercial partner), ``date`` (timestamp), ``event_type``, ``name``, ``amount``,
-    ``currency_id``, ``user_id``, ``company_id``, ``res_model`` (varchar), ``res_id``;
-    add it under its source model's name in an override of ``_timeline_queries()``,
-    and list the columns it reads in ``_depends``.
+    ``selection_add``, add a ``TimelineSource`` under its source model's name in an
+    override of ``_timeline_sources()``, and list the columns it reads in ``_depends``.
 
     Row ids are ``source_record_id * 16 + source number`` so they stay unique and
     stable. Numbers used: 1 sale order, 2 purchase order, 3 delivery, 4 invoice,
@@ -82,8 +127,7 @@ class StpCrmTimeline(models.Model):
             "date_start",
             "user_id",
             "company_id",
-            "partner_id",
-            "lead_id",
+            "commercial_partner_id",
         ],
         "stp.crm.contract": [
             "number",
@@ -98,7 +142,6 @@ class StpCrmTimeline(models.Model):
             "commercial_partner_id",
         ],
         "stp.crm.ticket": ["number", "name", "create_date", "user_id", "company_id", "commercial_partner_id"],
-        "crm.lead": ["partner_id"],
         "res.partner": ["commercial_partner_id"],
         "res.company": ["currency_id"],
     }
@@ -174,138 +217,131 @@ class StpCrmTimeline(models.Model):
         ]
         return expression.OR(domains)
 
-    def _timeline_queries(self):
-        """{source model: the SQL of its rows}; overrides add theirs."""
+    @api.model
+    def _timeline_sources(self):
+        """{source model: its ``TimelineSource``}; overrides add theirs."""
         return {
-            "sale.order": self._timeline_query_sale_order(),
-            "purchase.order": self._timeline_query_purchase_order(),
-            "stock.picking": self._timeline_query_delivery(),
-            "account.move": self._timeline_query_invoice(),
-            "stp.crm.interaction": self._timeline_query_interaction(),
-            "stp.crm.work.plan": self._timeline_query_work_plan(),
-            "stp.crm.contract": self._timeline_query_contract(),
-            "stp.crm.ticket": self._timeline_query_ticket(),
+            "sale.order": TimelineSource(
+                number=1,
+                event_type="sale_order",
+                alias="so",
+                from_=SQL("sale_order so JOIN res_partner p ON p.id = so.partner_id"),
+                where=SQL("so.state = 'sale'"),
+                partner_id=SQL("p.commercial_partner_id"),
+                date=SQL("so.date_order"),
+                name=SQL("so.name"),
+                amount=SQL("so.amount_total"),
+                currency_id=SQL("so.currency_id"),
+                user_id=SQL("so.user_id"),
+            ),
+            "purchase.order": TimelineSource(
+                number=2,
+                event_type="purchase_order",
+                alias="po",
+                from_=SQL("purchase_order po JOIN res_partner p ON p.id = po.partner_id"),
+                where=SQL("po.state IN ('purchase', 'done')"),
+                partner_id=SQL("p.commercial_partner_id"),
+                date=SQL("COALESCE(po.date_approve, po.date_order)"),
+                name=SQL("po.name"),
+                amount=SQL("po.amount_total"),
+                currency_id=SQL("po.currency_id"),
+                user_id=SQL("po.user_id"),
+            ),
+            "stock.picking": TimelineSource(
+                number=3,
+                event_type="delivery",
+                alias="sp",
+                from_=SQL("""stock_picking sp
+                         JOIN stock_picking_type spt ON spt.id = sp.picking_type_id
+                         JOIN res_partner p ON p.id = sp.partner_id"""),
+                where=SQL("sp.state = 'done' AND spt.code IN ('outgoing', 'incoming')"),
+                partner_id=SQL("p.commercial_partner_id"),
+                date=SQL("sp.date_done"),
+                name=SQL("sp.name"),
+                user_id=SQL("sp.user_id"),
+            ),
+            "account.move": TimelineSource(
+                number=4,
+                event_type="invoice",
+                alias="am",
+                from_=SQL("account_move am JOIN res_company c ON c.id = am.company_id"),
+                where=SQL("am.state = 'posted' AND am.move_type IN ('out_invoice', 'out_refund')"),
+                partner_id=SQL("am.commercial_partner_id"),
+                date=SQL("am.invoice_date::timestamp"),
+                name=SQL("am.name"),
+                # Signed and in company currency: refunds count negative.
+                amount=SQL("am.amount_total_signed"),
+                currency_id=SQL("c.currency_id"),
+                user_id=SQL("am.invoice_user_id"),
+            ),
+            "stp.crm.interaction": TimelineSource(
+                number=5,
+                event_type="interaction",
+                alias="i",
+                from_=SQL("stp_crm_interaction i"),
+                partner_id=SQL("i.partner_id"),
+                date=SQL("i.date"),
+                name=SQL("i.summary"),
+                user_id=SQL("i.user_id"),
+            ),
+            "stp.crm.work.plan": TimelineSource(
+                number=6,
+                event_type="work_plan",
+                alias="wp",
+                # A plan about an opportunity belongs to the opportunity's customer.
+                from_=SQL("stp_crm_work_plan wp"),
+                where=SQL("wp.commercial_partner_id IS NOT NULL"),
+                partner_id=SQL("wp.commercial_partner_id"),
+                date=SQL("COALESCE(wp.date_done, wp.date_deadline, wp.date_start, wp.create_date)"),
+                name=SQL("wp.name"),
+                user_id=SQL("wp.user_id"),
+            ),
+            "stp.crm.contract": TimelineSource(
+                number=7,
+                event_type="contract",
+                alias="c",
+                # Contracts once confirmed, on their signing date (else their start).
+                from_=SQL("stp_crm_contract c"),
+                where=SQL("c.state != 'draft' AND c.commercial_partner_id IS NOT NULL"),
+                partner_id=SQL("c.commercial_partner_id"),
+                date=SQL("COALESCE(c.date_signed, c.date_start)::timestamp"),
+                name=SQL("CONCAT_WS(' - ', c.number, c.name)"),
+                amount=SQL("c.amount_total"),
+                currency_id=SQL("c.currency_id"),
+                user_id=SQL("c.user_id"),
+            ),
+            "stp.crm.ticket": TimelineSource(
+                number=8,
+                event_type="ticket",
+                alias="t",
+                # Service tickets, when they were opened.
+                from_=SQL("stp_crm_ticket t"),
+                where=SQL("t.commercial_partner_id IS NOT NULL"),
+                partner_id=SQL("t.commercial_partner_id"),
+                date=SQL("t.create_date"),
+                name=SQL("CONCAT_WS(' - ', t.number, t.name)"),
+                user_id=SQL("t.user_id"),
+            ),
         }
-
-    def _timeline_query_sale_order(self):
-        return SQL("""
-            SELECT so.id::bigint * 16 + 1 AS id, p.commercial_partner_id AS partner_id,
-                   so.date_order AS date, 'sale_order' AS event_type, so.name AS name,
-                   so.amount_total AS amount, so.currency_id AS currency_id, so.user_id AS user_id,
-                   so.company_id AS company_id, 'sale.order'::varchar AS res_model, so.id AS res_id
-              FROM sale_order so
-              JOIN res_partner p ON p.id = so.partner_id
-             WHERE so.state = 'sale'
-        """)
-
-    def _timeline_query_purchase_order(self):
-        return SQL("""
-            SELECT po.id::bigint * 16 + 2 AS id, p.commercial_partner_id AS partner_id,
-                   COALESCE(po.date_approve, po.date_order) AS date, 'purchase_order' AS event_type, po.name AS name,
-                   po.amount_total AS amount, po.currency_id AS currency_id, po.user_id AS user_id,
-                   po.company_id AS company_id, 'purchase.order'::varchar AS res_model, po.id AS res_id
-              FROM purchase_order po
-              JOIN res_partner p ON p.id = po.partner_id
-             WHERE po.state IN ('purchase', 'done')
-        """)
-
-    def _timeline_query_delivery(self):
-        return SQL("""
-            SELECT sp.id::bigint * 16 + 3 AS id, p.commercial_partner_id AS partner_id,
-                   sp.date_done AS date, 'delivery' AS event_type, sp.name AS name,
-                   NULL::numeric AS amount, NULL::integer AS currency_id, sp.user_id AS user_id,
-                   sp.company_id AS company_id, 'stock.picking'::varchar AS res_model, sp.id AS res_id
-              FROM stock_picking sp
-              JOIN stock_picking_type spt ON spt.id = sp.picking_type_id
-              JOIN res_partner p ON p.id = sp.partner_id
-             WHERE sp.state = 'done' AND spt.code IN ('outgoing', 'incoming')
-        """)
-
-    def _timeline_query_invoice(self):
-        return SQL("""
-            SELECT am.id::bigint * 16 + 4 AS id, am.commercial_partner_id AS partner_id,
-                   am.invoice_date::timestamp AS date, 'invoice' AS event_type, am.name AS name,
-                   am.amount_total_signed AS amount, c.currency_id AS currency_id, am.invoice_user_id AS user_id,
-                   am.company_id AS company_id, 'account.move'::varchar AS res_model, am.id AS res_id
-              FROM account_move am
-              JOIN res_company c ON c.id = am.company_id
-             WHERE am.state = 'posted' AND am.move_type IN ('out_invoice', 'out_refund')
-        """)
-
-    def _timeline_query_interaction(self):
-        return SQL("""
-            SELECT i.id::bigint * 16 + 5 AS id, i.partner_id AS partner_id,
-                   i.date AS date, 'interaction' AS event_type, i.summary AS name,
-                   NULL::numeric AS amount, NULL::integer AS currency_id, i.user_id AS user_id,
-                   i.company_id AS company_id, 'stp.crm.interaction'::varchar AS res_model, i.id AS res_id
-              FROM stp_crm_interaction i
-        """)
-
-    def _timeline_query_work_plan(self):
-        return SQL("""
-            SELECT wp.id::bigint * 16 + 6 AS id,
-                   COALESCE(p.commercial_partner_id, lp.commercial_partner_id) AS partner_id,
-                   COALESCE(wp.date_done, wp.date_deadline, wp.date_start, wp.create_date) AS date,
-                   'work_plan' AS event_type, wp.name AS name,
-                   NULL::numeric AS amount, NULL::integer AS currency_id, wp.user_id AS user_id,
-                   wp.company_id AS company_id, 'stp.crm.work.plan'::varchar AS res_model, wp.id AS res_id
-              FROM stp_crm_work_plan wp
-              LEFT JOIN res_partner p ON p.id = wp.partner_id
-              LEFT JOIN crm_lead l ON l.id = wp.lead_id
-              LEFT JOIN res_partner lp ON lp.id = l.partner_id
-             WHERE wp.partner_id IS NOT NULL OR l.partner_id IS NOT NULL
-        """)
-
-    def _timeline_query_contract(self):
-        """Contracts once confirmed, on their signing date (else their start)."""
-        return SQL("""
-            SELECT c.id::bigint * 16 + 7 AS id, c.commercial_partner_id AS partner_id,
-                   COALESCE(c.date_signed, c.date_start)::timestamp AS date, 'contract' AS event_type,
-                   CONCAT_WS(' - ', c.number, c.name) AS name,
-                   c.amount_total AS amount, c.currency_id AS currency_id, c.user_id AS user_id,
-                   c.company_id AS company_id, 'stp.crm.contract'::varchar AS res_model, c.id AS res_id
-              FROM stp_crm_contract c
-             WHERE c.state != 'draft' AND c.commercial_partner_id IS NOT NULL
-        """)
-
-    def _timeline_query_ticket(self):
-        """Service tickets, when they were opened."""
-        return SQL("""
-            SELECT t.id::bigint * 16 + 8 AS id, t.commercial_partner_id AS partner_id,
-                   t.create_date AS date, 'ticket' AS event_type, CONCAT_WS(' - ', t.number, t.name) AS name,
-                   NULL::numeric AS amount, NULL::integer AS currency_id, t.user_id AS user_id,
-                   t.company_id AS company_id, 'stp.crm.ticket'::varchar AS res_model, t.id AS res_id
-              FROM stp_crm_ticket t
-             WHERE t.commercial_partner_id IS NOT NULL
-        """)
-
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                SQL(" UNION ALL ").join(self._timeline_queries().values()),
-            )
-        )
 
     @property
     def _table_query(self):
-        # Record rules on a view cannot reach its sources' rules: for users, the
+        # Record rules on a SQL view cannot reach its sources' rules: for users, the
         # table is the union of the sources restricted to what they may read, so
-        # search, count, read and read_group all see the same rows. The superuser
-        # reads the SQL view itself.
-        if self.env.su:
-            return None
-        return self._timeline_readable_query()
+        # search, count, read and read_group all see the same rows; the superuser
+        # reads every source's rows.
+        return self._query()
 
-    def _timeline_readable_query(self):
-        """Each source's rows whose ``res_id`` is among the records its model's
-        ``_search([])`` returns (that model's access rights and record rules); a
-        model the user may not read at all gives no row."""
-        return SQL(" UNION ALL ").join(
-            readable_rows(self.env, model_name, sql) for model_name, sql in self._timeline_queries().items()
-        )
+    def _query(self):
+        """The union of every source's rows; for users, each source's rows whose
+        ``res_id`` is among the records its model's ``_search([])`` returns (that
+        model's access rights and record rules); a model the user may not read at
+        all gives no row."""
+        queries = []
+        for model_name, source in self._timeline_sources().items():
+            sql = source.query(model_name)
+            queries.append(sql if self.env.su else readable_rows(self.env, model_name, sql))
+        return SQL(" UNION ALL ").join(queries)
 
     def action_open_source(self):
         self.ensure_one()

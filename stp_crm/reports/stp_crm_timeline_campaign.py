@@ -1,5 +1,7 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
+
+from .stp_crm_timeline import TimelineSource
 
 
 class StpCrmTimeline(models.Model):
@@ -13,18 +15,20 @@ class StpCrmTimeline(models.Model):
 
     event_type = fields.Selection(selection_add=[("campaign", "Care Campaign")])
 
-    def _timeline_queries(self):
-        return dict(super()._timeline_queries(), **{"stp.crm.campaign.line": self._timeline_query_campaign()})
-
-    def _timeline_query_campaign(self):
-        """Gifts and messages of care campaigns, when they were sent."""
-        return SQL("""
-            SELECT l.id::bigint * 16 + 9 AS id, p.commercial_partner_id AS partner_id,
-                   l.date_sent AS date, 'campaign' AS event_type, c.name AS name,
-                   NULL::numeric AS amount, NULL::integer AS currency_id, c.user_id AS user_id,
-                   l.company_id AS company_id, 'stp.crm.campaign.line'::varchar AS res_model, l.id AS res_id
-              FROM stp_crm_campaign_line l
-              JOIN stp_crm_campaign c ON c.id = l.campaign_id
-              JOIN res_partner p ON p.id = l.partner_id
-             WHERE l.state IN ('sent', 'delivered', 'responded')
-        """)
+    @api.model
+    def _timeline_sources(self):
+        # Gifts and messages of care campaigns, when they were sent.
+        campaign = TimelineSource(
+            number=9,
+            event_type="campaign",
+            alias="l",
+            from_=SQL("""stp_crm_campaign_line l
+                     JOIN stp_crm_campaign c ON c.id = l.campaign_id
+                     JOIN res_partner p ON p.id = l.partner_id"""),
+            where=SQL("l.state IN ('sent', 'delivered', 'responded')"),
+            partner_id=SQL("p.commercial_partner_id"),
+            date=SQL("l.date_sent"),
+            name=SQL("c.name"),
+            user_id=SQL("c.user_id"),
+        )
+        return dict(super()._timeline_sources(), **{"stp.crm.campaign.line": campaign})

@@ -127,6 +127,16 @@ class TestInstalledBase(InstalledBaseCommon):
         self._deliver(contact, self.lots[2])
         self.assertEqual(self.customer.stp_installed_product_ids.lot_id, self.lots[2])
 
+    def test_contact_button_counts_what_it_opens(self):
+        # The smart button on a contact counts and opens the company's installed base.
+        contact = self.env["res.partner"].create({"name": "Phòng kỹ thuật", "parent_id": self.customer.id})
+        self._deliver(self.customer, self.lots[:2])
+        action = contact.action_stp_open_installed_products()
+        opened = self.env["stp.crm.installed.product"].search_count(action["domain"])
+        self.assertEqual(opened, 2)
+        self.assertEqual(contact.stp_installed_product_count, opened)
+        self.assertEqual(self.customer.stp_installed_product_count, opened)
+
     def test_return_retires_the_installed_product(self):
         picking = self._deliver(self.customer, self.lots[:2])
         wizard_form = Form(

@@ -37,6 +37,17 @@ class TestWorkPlan(TransactionCase, StpCrmUsersMixin):
                 plan = self._plan(is_urgent=urgent, is_important=important)
                 self.assertEqual(plan.quadrant, quadrant)
 
+    def test_customer_company_from_the_customer_else_the_opportunity(self):
+        contact = self.env["res.partner"].create({"name": "Chị Lan", "parent_id": self.customer.id})
+        plan = self.Plan.create({"name": "Gọi lại", "partner_id": contact.id})
+        self.assertEqual(plan.commercial_partner_id, self.customer)
+        other = self.env["res.partner"].create({"name": "Công ty Cơ Hội", "is_company": True})
+        lead = self.env["crm.lead"].create({"name": "Cơ hội máy nén", "partner_id": other.id})
+        lead_plan = self.Plan.create({"name": "Báo giá", "lead_id": lead.id})
+        self.assertEqual(lead_plan.commercial_partner_id, other)
+        lead.partner_id = contact
+        self.assertEqual(lead_plan.commercial_partner_id, self.customer, "follows the opportunity's customer")
+
     def test_writing_the_quadrant_sets_the_flags(self):
         plan = self._plan(is_urgent=True, is_important=True)
         plan.quadrant = "delegate"
@@ -122,6 +133,14 @@ class TestWorkPlan(TransactionCase, StpCrmUsersMixin):
             self.Plan._cron_stp_notify_overdue()
             self.assertEqual(len(late.activity_ids), 1)
             self.assertEqual(len(on_time.activity_ids), 1)
+
+    def test_overdue_reminder_in_the_owners_language(self):
+        self.env["res.lang"]._activate_lang("vi_VN")
+        self.stp_user.lang = "vi_VN"
+        with freeze_time("2026-03-10 09:00:00"):
+            late = self._plan(user_id=self.stp_user.id, date_deadline=datetime(2026, 3, 9))
+            self.Plan.with_context(lang="en_US")._cron_stp_notify_overdue()
+        self.assertEqual(late.activity_ids.summary, f"Kế hoạch làm việc quá hạn: {late.name}")
 
     def test_overdue_cron_one_batch_per_call_and_bad_plan_skipped(self):
         notify = StpCrmWorkPlan._stp_notify_overdue
