@@ -6,6 +6,7 @@ from . import res_partner
 from . import account_move
 from . import stp_crm_installed_product
 from . import stock_picking
+from . import stock_lot
 from . import stp_crm_contract
 from . import stp_crm_contract_line
 from . import stp_crm_contract_order_mixin

@@ -1,5 +1,6 @@
 import hashlib
 from ast import literal_eval
+from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
@@ -113,6 +114,13 @@ class StpCrmCampaign(models.Model):
         help="A product tracked in stock: each recipient gets a delivery of it from the warehouse.",
     )
     gift_quantity = fields.Float(string="Gift Quantity", default=1.0, digits="Product Unit of Measure")
+    gift_lead_days = fields.Integer(
+        string="Gift Lead Time (Days)",
+        default=3,
+        help="Gifts leave so that they arrive before the occasion: each delivery is scheduled this many "
+        "days before the recipient's day (a scheduled campaign with a gift starts then). Greetings "
+        "(e-mail, SMS) go out on the day itself.",
+    )
     warehouse_id = fields.Many2one(
         "stock.warehouse",
         string="Warehouse",
@@ -179,6 +187,7 @@ class StpCrmCampaign(models.Model):
     _sql_constraints = [
         ("attribution_days_positive", "CHECK(attribution_days >= 0)", "The attribution window cannot be negative."),
         ("gift_quantity_positive", "CHECK(gift_quantity > 0)", "The gift quantity must be positive."),
+        ("gift_lead_days_positive", "CHECK(gift_lead_days >= 0)", "The gift lead time cannot be negative."),
         (
             "control_ratio_range",
             "CHECK(control_ratio >= 0 AND control_ratio < 1)",
@@ -522,6 +531,10 @@ class StpCrmCampaign(models.Model):
                 message_type="notification",
             )
 
+    def _stp_launch_date(self):
+        """The day a scheduled campaign starts: its date, or its gift lead time before it."""
+        return self.date - timedelta(days=self.gift_lead_days if self.gift_product_id else 0)
+
     def _stp_schedule_next_year(self):
         if self.occasion in PER_RECIPIENT_OCCASIONS or self.occasion == "custom":
             next_date = self.date + relativedelta(years=1)
@@ -627,7 +640,7 @@ class StpCrmCampaign(models.Model):
         if not remaining:
             if len(waiting) > 1:
                 self.env.ref(GENERATE_CRON)._trigger()
-            if campaign.state == "scheduled" and campaign.date <= fields.Date.context_today(campaign):
+            if campaign.state == "scheduled" and campaign._stp_launch_date() <= fields.Date.context_today(campaign):
                 campaign._stp_launch_as_launcher()
         return done, remaining
 
@@ -636,22 +649,27 @@ class StpCrmCampaign(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _cron_stp_campaign_send(self, batch_size=SEND_BATCH_SIZE):
-        """Daily, and after a launch: start the scheduled campaigns whose day has come,
-        then send one batch of due recipients; ir.cron calls again while some remain."""
+        """Daily, and after a launch: start the scheduled campaigns whose day has come
+        (their gift lead time before the occasion), then send one batch of due gifts and
+        greetings; ir.cron calls again while some remain."""
         campaigns = self.sudo()
         today = fields.Date.context_today(self)
-        due = campaigns.search([("state", "=", "scheduled"), ("date", "<=", today)])
+        due = campaigns.search([("state", "=", "scheduled")]).filtered(lambda c: c._stp_launch_date() <= today)
         due.filtered(lambda c: not c.date_generated and not c.generation_pending).action_generate_recipients()
         for campaign in due.filtered(lambda c: c.date_generated and not c.generation_pending):
             campaign._stp_launch_as_launcher()
         lines = self.env["stp.crm.campaign.line"].sudo()
-        steps = [(lines._stp_due_domain(today), lambda due_lines: due_lines._stp_send_as_launchers())]
+        steps = [
+            (lines._stp_due_domain(today), lambda due_lines: due_lines._stp_as_launchers("_stp_send")),
+            (lines._stp_greeting_due_domain(today), lambda due_lines: due_lines._stp_as_launchers("_stp_greet")),
+        ]
         result = run_batch(lines, steps, batch_size, "_cron_stp_campaign_send")
         running = campaigns.search([("state", "=", "running")])
         pending = {
             campaign
             for [campaign] in lines._read_group(
-                [("campaign_id", "in", running.ids), ("state", "=", "pending")], ["campaign_id"]
+                expression.AND([[("campaign_id", "in", running.ids)], lines._stp_unfinished_domain()]),
+                ["campaign_id"],
             )
         }
         running.filtered(lambda c: c not in pending)._stp_set_state("done")

@@ -1,6 +1,9 @@
+from datetime import timedelta
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
+from odoo.osv import expression
 from odoo.tools import SQL
 
 from .occasion_dates import PER_RECIPIENT_OCCASIONS
@@ -22,6 +25,7 @@ LINE_TRANSITIONS = {
     "pending": ("excluded",),
 }
 STATE_TRANSITION = object()
+CONTACTED_STATES = ("sent", "delivered", "responded")
 
 
 class StpCrmCampaignLine(models.Model):
@@ -44,6 +48,12 @@ class StpCrmCampaignLine(models.Model):
     state = fields.Selection(LINE_STATES, string="Status", required=True, default="pending", index=True)
     date = fields.Date(string="Occasion Date", index=True, help="The day this recipient is contacted.")
     date_sent = fields.Datetime(string="Contacted On", readonly=True, copy=False)
+    date_greeted = fields.Datetime(
+        string="Greeted On",
+        readonly=True,
+        copy=False,
+        help="When the greetings (e-mail, SMS) were queued: on the recipient's day.",
+    )
     exclusion_reason = fields.Selection(
         [("control", "Comparison group"), ("manual", "Excluded by hand")], string="Exclusion Reason"
     )
@@ -160,20 +170,68 @@ class StpCrmCampaignLine(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _stp_due_domain(self, today):
-        """Pending recipients of running campaigns: all of them for a holiday (the gifts must
-        arrive before the day), on their own day for birthdays and anniversaries."""
+        """Pending recipients of running campaigns to contact by ``today``: on their day, or
+        earlier for a gift: a holiday's gifts all at launch (each delivery scheduled its lead
+        time before the day), a birthday's or an anniversary's its lead time before it."""
+        return expression.AND(
+            [
+                [("state", "=", "pending"), ("campaign_id.state", "=", "running")],
+                expression.OR([[("date", "<=", today)], self._stp_gift_due_domain(today)]),
+            ]
+        )
+
+    @api.model
+    def _stp_gift_due_domain(self, today):
+        """Recipients whose gift must leave by ``today``: one condition per lead time of the
+        running campaigns with a gift."""
+        leads = self.env["stp.crm.campaign"]._read_group(
+            [("state", "=", "running"), ("gift_product_id", "!=", False)], ["gift_lead_days"]
+        )
+        windows = [
+            [("campaign_id.gift_lead_days", "=", lead), ("date", "<=", today + timedelta(days=lead))]
+            for [lead] in leads
+        ]
+        return expression.AND(
+            [
+                [("campaign_id.gift_product_id", "!=", False)],
+                expression.OR([[("campaign_id.occasion", "not in", list(PER_RECIPIENT_OCCASIONS))], *windows]),
+            ]
+        )
+
+    @api.model
+    def _stp_greeting_due_domain(self, today):
+        """Recipients already contacted (their gift left) whose day has come, not yet greeted."""
+        return expression.AND(
+            [
+                [("state", "in", CONTACTED_STATES), ("date", "<=", today), ("campaign_id.state", "=", "running")],
+                self._stp_awaiting_greeting_domain(),
+            ]
+        )
+
+    @api.model
+    def _stp_awaiting_greeting_domain(self):
         return [
-            ("state", "=", "pending"),
-            ("campaign_id.state", "=", "running"),
+            ("date_greeted", "=", False),
             "|",
-            ("campaign_id.occasion", "not in", list(PER_RECIPIENT_OCCASIONS)),
-            ("date", "<=", today),
+            ("campaign_id.mail_template_id", "!=", False),
+            ("campaign_id.sms_template_id", "!=", False),
         ]
 
-    def _stp_send_as_launchers(self):
-        """The sending cron's step: each campaign's recipients sent with the rights of who launched it."""
+    @api.model
+    def _stp_unfinished_domain(self):
+        """Recipients a running campaign still has to contact or to greet."""
+        return expression.OR(
+            [
+                [("state", "=", "pending")],
+                expression.AND([[("state", "in", CONTACTED_STATES)], self._stp_awaiting_greeting_domain()]),
+            ]
+        )
+
+    def _stp_as_launchers(self, method):
+        """A step of the sending cron: ``method`` (``"_stp_send"``, ``"_stp_greet"``) on each
+        campaign's recipients, with the rights of who launched it."""
         for campaign, lines in self.grouped("campaign_id").items():
-            lines.with_user(campaign._stp_launcher())._stp_send()
+            getattr(lines.with_user(campaign._stp_launcher()), method)()
 
     def _stp_send(self):
         """Gifts as one delivery per recipient, messages through the mail (and SMS) queue, with the
@@ -182,11 +240,21 @@ class StpCrmCampaignLine(models.Model):
         for campaign, lines in self.grouped("campaign_id").items():
             if campaign.gift_product_id:
                 lines._stp_create_pickings()
-            if campaign.mail_template_id:
-                lines._stp_queue_mails()
-            if campaign.sms_template_id:
-                lines._stp_queue_sms()
             lines._stp_set_state("sent", date_sent=now)
+            lines._stp_greet()
+
+    def _stp_greet(self):
+        """Greetings (e-mail, SMS) to the recipients whose day has come, in their language,
+        else their campaign company's; the others wait for their day."""
+        today = fields.Date.context_today(self)
+        due = self.filtered(lambda line: line.date <= today)
+        for campaign, lines in due.grouped("campaign_id").items():
+            greeted = lines.with_context(lang=campaign.company_id.partner_id.lang or lines.env.lang)
+            if campaign.mail_template_id:
+                greeted._stp_queue_mails()
+            if campaign.sms_template_id:
+                greeted._stp_queue_sms()
+        due.write({"date_greeted": fields.Datetime.now()})
 
     def _stp_create_pickings(self):
         campaign = self.campaign_id
@@ -203,7 +271,7 @@ class StpCrmCampaignLine(models.Model):
                     "location_dest_id": destination.id,
                     "origin": campaign.name,
                     "company_id": campaign.company_id.id,
-                    "scheduled_date": max(fields.Datetime.now(), fields.Datetime.to_datetime(line.date)),
+                    "scheduled_date": line._stp_gift_scheduled_date(),
                     "move_ids": [
                         Command.create(
                             {
@@ -226,15 +294,15 @@ class StpCrmCampaignLine(models.Model):
         for line, picking in zip(self, pickings, strict=True):
             line.picking_id = picking
 
+    def _stp_gift_scheduled_date(self):
+        """When the gift leaves: its lead time before the recipient's day (now if that is past)."""
+        leaves = fields.Datetime.to_datetime(self.date - timedelta(days=self.campaign_id.gift_lead_days))
+        return max(fields.Datetime.now(), leaves)
+
     def _stp_queue_mails(self):
         """The campaign's template rendered for each recipient in their language, queued."""
         template = self.campaign_id.mail_template_id
-        mails = self.env["mail.mail"]
-        for day, lines in self.grouped("date").items():
-            # Greetings go out on the day (a holiday's gifts leave before it).
-            later = day > fields.Date.context_today(self)
-            scheduled = {"scheduled_date": fields.Datetime.to_datetime(day)} if later else {}
-            mails |= template.send_mail_batch(lines.ids, force_send=False, email_values=scheduled)
+        mails = template.send_mail_batch(self.ids, force_send=False)
         message_by_line = {mail.res_id: mail.mail_message_id for mail in mails}
         for line in self:
             line.mail_message_id = message_by_line.get(line.id)

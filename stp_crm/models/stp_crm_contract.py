@@ -3,8 +3,10 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
+from odoo.tools.misc import format_date
 
 from .cron_batch import run_batch
+from .reader_lang import for_reader
 from .stp_crm_contract_order_mixin import ORDER_FLOWS
 
 EXPIRY_BATCH_SIZE = 500
@@ -249,8 +251,8 @@ class StpCrmContract(models.Model):
                     _(
                         "The contract %(contract)s cannot end (%(end)s) before it starts (%(start)s).",
                         contract=contract.display_name,
-                        end=contract.date_end,
-                        start=contract.date_start,
+                        end=format_date(self.env, contract.date_end),
+                        start=format_date(self.env, contract.date_start),
                     )
                 )
 
@@ -521,13 +523,16 @@ class StpCrmContract(models.Model):
 
     def _stp_alert_expiry(self):
         for contract in self:
-            responsible = contract.user_id or contract.employee_id.user_id
+            responsible = contract.user_id or contract.employee_id.user_id or self.env.user
+            env = for_reader(contract, responsible.partner_id).env
             contract.activity_schedule(
                 "stp_crm.mail_activity_type_contract_expiring",
                 date_deadline=contract.date_end,
-                summary=_(
-                    "Contract %(contract)s ends on %(date)s", contract=contract.display_name, date=contract.date_end
+                summary=env._(
+                    "Contract %(contract)s ends on %(date)s",
+                    contract=contract.display_name,
+                    date=format_date(env, contract.date_end),
                 ),
-                user_id=responsible.id or self.env.user.id,
+                user_id=responsible.id,
             )
         self.write({"expiry_alert_sent": True})

@@ -4,8 +4,10 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
+from odoo.tools.misc import format_date, format_datetime
 
 from .cron_batch import run_batch
+from .reader_lang import for_reader
 
 PRIORITIES = [("0", "Low"), ("1", "Normal"), ("2", "High"), ("3", "Urgent")]
 SLA_STATES = [("on_time", "On Time"), ("at_risk", "At Risk"), ("breached", "Breached")]
@@ -213,7 +215,13 @@ class StpCrmTicket(models.Model):
         index=True,
         help="Judged on the day the ticket was opened.",
     )
-    warranty_reason = fields.Char(string="Warranty Reason", compute="_compute_warranty", store=True, groups=INTERNAL)
+    warranty_reason = fields.Char(
+        string="Warranty Reason",
+        compute="_compute_warranty_reason",
+        compute_sudo=True,
+        groups=INTERNAL,
+        help="Why the warranty is in that state, in the reader's language.",
+    )
     # Inventory and sales
     picking_ids = fields.One2many("stock.picking", "stp_ticket_id", string="Transfers", groups=INTERNAL)
     return_count = fields.Integer(compute="_compute_picking_counts", string="Returns", groups=INTERNAL)
@@ -340,10 +348,20 @@ class StpCrmTicket(models.Model):
             opened = ticket.create_date or ticket.date_closed
             ticket.resolution_hours = (ticket.date_closed - opened).total_seconds() / 3600
 
-    @api.depends("lot_id", "partner_id", "company_id")
+    @api.depends(
+        "lot_id",
+        "partner_id",
+        "company_id",
+        "lot_id.stp_installed_product_ids.partner_id",
+        "lot_id.stp_installed_product_ids.company_id",
+        "lot_id.stp_installed_product_ids.install_date",
+        "lot_id.stp_installed_product_ids.active",
+    )
     def _compute_installed_product_id(self):
         """The serial at the customer's company, as the installed base recorded it
-        (in the ticket's company only): the latest installation first."""
+        (in the ticket's company only): the latest installation by the day the ticket
+        was opened, else (a ticket opened before the delivery) the first one after. A
+        delivery validated later re-evaluates the ticket."""
         tickets = self.filtered(lambda t: t.lot_id and t.partner_id)
         installed = self.env["stp.crm.installed.product"].search(
             [
@@ -354,10 +372,18 @@ class StpCrmTicket(models.Model):
             order="install_date desc, id desc",
         )
         for ticket in self:
-            ticket.installed_product_id = installed.filtered(
+            opened = ticket._stp_opened_on()
+            matching = installed.filtered(
                 lambda i, t=ticket: (i.lot_id, i.partner_id, i.company_id)
                 == (t.lot_id, t.partner_id.commercial_partner_id, t.company_id)
-            )[:1]
+            )
+            ticket.installed_product_id = (
+                matching.filtered(lambda i, d=opened: not i.install_date or i.install_date <= d)[:1] or matching[-1:]
+            )
+
+    def _stp_opened_on(self):
+        """The day the ticket was opened, in the user's time zone (today while it is created)."""
+        return fields.Date.context_today(self, self.create_date) if self.create_date else fields.Date.today()
 
     @api.depends(
         "lot_id",
@@ -369,12 +395,38 @@ class StpCrmTicket(models.Model):
     def _compute_warranty(self):
         """Judged from the installed product, which holds the warranty end; on the
         day the ticket was opened."""
+        for ticket, (state, _reason) in self._stp_warranties():
+            ticket.warranty_state = state
+
+    @api.depends_context("lang")
+    @api.depends(
+        "lot_id",
+        "partner_id",
+        "installed_product_id.install_date",
+        "installed_product_id.warranty_end_date",
+        "installed_product_id.picking_id",
+        "lot_id.stp_installed_product_ids.partner_id",
+    )
+    def _compute_warranty_reason(self):
+        """Built when read, in the reader's language and date format."""
+        for ticket, (_state, reason) in self._stp_warranties():
+            ticket.warranty_reason = reason
+
+    def _stp_warranties(self):
+        """[(ticket, (state, reason))] for the tickets of ``self``: one query."""
         installed_at = self._stp_lot_customers()
-        for ticket in self:
-            customers = installed_at.get((ticket.lot_id.id, ticket.company_id.id), set())
-            ticket.warranty_state, ticket.warranty_reason = ticket._stp_warranty(
-                bool(customers - {ticket.commercial_partner_id.id})
+        return [
+            (
+                ticket,
+                ticket._stp_warranty(
+                    bool(
+                        installed_at.get((ticket.lot_id.id, ticket.company_id.id), set())
+                        - {ticket.commercial_partner_id.id}
+                    )
+                ),
             )
+            for ticket in self
+        ]
 
     @api.depends("installed_product_id.picking_id")
     def _compute_sale_order_id(self):
@@ -422,13 +474,12 @@ class StpCrmTicket(models.Model):
         end = installed.warranty_end_date
         if not end:
             return "no_warranty", _("%(product)s has no warranty.", product=installed.product_id.display_name)
-        opened = fields.Date.context_today(self, self.create_date) if self.create_date else fields.Date.today()
         values = {
-            "delivered": installed.install_date,
+            "delivered": format_date(self.env, installed.install_date),
             "delivery": installed.picking_id.name or _("recorded by hand"),
-            "end": end,
+            "end": format_date(self.env, end),
         }
-        if opened <= end:
+        if self._stp_opened_on() <= end:
             return "in_warranty", _(
                 "Delivered on %(delivered)s (%(delivery)s), under warranty until %(end)s.", **values
             )
@@ -479,8 +530,8 @@ class StpCrmTicket(models.Model):
                     self.env._(
                         "Ticket %(number)s cannot be closed (%(closed)s) before it was opened (%(opened)s).",
                         number=ticket.number,
-                        closed=ticket.date_closed,
-                        opened=ticket.create_date.replace(microsecond=0),
+                        closed=format_datetime(self.env, ticket.date_closed, dt_format=False),
+                        opened=format_datetime(self.env, ticket.create_date, dt_format=False),
                     )
                 )
 
@@ -799,7 +850,7 @@ class StpCrmTicket(models.Model):
         for ticket in self:
             days = ticket.team_id.auto_close_days
             ticket.write({"stage_id": stage.id})
-            body = self.env._(
+            body = for_reader(ticket, ticket.partner_id).env._(
                 "We did not hear back from you for %(days)s days, so we closed ticket %(number)s. "
                 "Reply to this message if you still need help.",
                 days=days,

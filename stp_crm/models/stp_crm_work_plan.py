@@ -2,8 +2,10 @@ import itertools
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.misc import format_datetime
 
 from .cron_batch import run_batch
+from .reader_lang import for_reader
 
 OVERDUE_BATCH_SIZE = 500
 CLOSED_STATES = ("done", "cancelled")
@@ -165,9 +167,9 @@ class StpCrmWorkPlan(models.Model):
                             "Work plan “%(plan)s”: the %(later)s (%(later_date)s) cannot be before the %(earlier)s (%(earlier_date)s).",
                             plan=plan.name,
                             later=later_label,
-                            later_date=later,
+                            later_date=format_datetime(self.env, later, dt_format=False),
                             earlier=earlier_label,
-                            earlier_date=earlier,
+                            earlier_date=format_datetime(self.env, earlier, dt_format=False),
                         )
                     )
 
@@ -251,7 +253,9 @@ class StpCrmWorkPlan(models.Model):
                     "res_model_id": self.env["ir.model"]._get_id(self._name),
                     "res_id": plan.id,
                     "activity_type_id": todo.id,
-                    "summary": _("Overdue work plan: %(plan)s", plan=plan.name),
+                    "summary": for_reader(plan, plan.user_id.partner_id).env._(
+                        "Overdue work plan: %(plan)s", plan=plan.name
+                    ),
                     "user_id": plan.user_id.id,
                     "date_deadline": fields.Date.context_today(self),
                 }

@@ -321,6 +321,18 @@ class TestCampaignLaunch(CampaignCommon):
         english = mails - vietnamese
         self.assertIn("Dear", english[0].body_html)
 
+    def test_greetings_in_the_companys_language_when_the_recipient_has_none(self):
+        self.env["res.lang"]._activate_lang("vi_VN")
+        self.env["ir.module.module"]._load_module_terms(["stp_crm"], ["vi_VN"], overwrite=True)
+        self.company.partner_id.lang = "vi_VN"
+        self.customers.write({"lang": False})
+        campaign = self._launched()
+        mails = self.env["mail.mail"].search([("mail_message_id", "in", campaign.line_ids.mail_message_id.ids)])
+        self.assertEqual(len(mails), 4)
+        for mail in mails:
+            self.assertIn("Ngày Nhà giáo Việt Nam (20/11)", mail.subject)
+            self.assertIn("Kính gửi", mail.body_html)
+
     def test_state_machine(self):
         campaign = self._launched()
         with self.assertRaises(UserError):
@@ -377,6 +389,103 @@ class TestCampaignLaunch(CampaignCommon):
         with freeze_now(self.env, "2026-06-20 08:00:00"):
             cron_drain(self.env, SEND_CRON)
         self.assertEqual(campaign.line_ids.mapped("state"), ["sent", "sent"])
+        self.assertEqual(campaign.state, "done")
+
+    def test_tet_gifts_leave_before_greetings_on_the_day(self):
+        """Launched 66 days before Tết: the gifts' deliveries are scheduled their lead time before
+        the day, the greetings wait for the day itself."""
+        tet = lunar_new_year(2027)
+        self.assertEqual(tet, date(2027, 2, 6))
+        self._receive(self.gift, 4, 100.0)
+        self.customers.write({"mobile": "+84 912 345 678"})
+        freeze_test_clock(self, "2026-12-02 09:00:00")
+        campaign = self._campaign(
+            name="Quà Tết 2027",
+            occasion="tet",
+            gift_product_id=self.gift.id,
+            warehouse_id=self.warehouse.id,
+            gift_lead_days=5,
+            sms_template_id=self.env.ref("stp_crm.stp_crm_campaign_sms_template").id,
+        )
+        self.assertEqual((campaign.date - date(2026, 12, 2)).days, 66)
+        campaign.action_generate_recipients()
+        campaign.action_launch()
+        cron_drain(self.env, SEND_CRON)
+        lines = campaign.line_ids
+        self.assertEqual(set(lines.mapped("state")), {"sent"}, "the gifts left")
+        self.assertEqual(set(lines.picking_id.mapped("scheduled_date")), {datetime(2027, 2, 1)})
+        self.assertEqual(set(lines.picking_id.mapped("state")), {"assigned"})
+
+        def greetings():
+            mails = self.env["mail.mail"].search([("model", "=", lines._name), ("res_id", "in", lines.ids)])
+            return mails, self.env["sms.sms"].search([("partner_id", "in", self.customers.ids)])
+
+        self.assertEqual(greetings(), (self.env["mail.mail"], self.env["sms.sms"]), "nothing greeted at launch")
+        self.assertFalse(lines.filtered("date_greeted"))
+        with freeze_now(self.env, "2027-02-05 09:00:00"):
+            cron_drain(self.env, SEND_CRON)
+        self.assertEqual(greetings(), (self.env["mail.mail"], self.env["sms.sms"]), "not the day before")
+        self.assertEqual(campaign.state, "running")
+        with freeze_now(self.env, "2027-02-06 01:00:00"):
+            cron_drain(self.env, SEND_CRON)
+        mails, sms = greetings()
+        self.assertEqual((len(mails), len(sms)), (4, 4))
+        self.assertEqual(set(lines.mapped("date_greeted")), {datetime(2027, 2, 6, 1, 0)})
+        self.assertEqual(set(lines.mapped("date_sent")), {datetime(2026, 12, 2, 9, 0)})
+        self.assertEqual(campaign.state, "done")
+
+    def test_scheduled_holiday_starts_its_lead_time_before(self):
+        freeze_test_clock(self, "2026-12-02 09:00:00")
+        self._receive(self.gift, 4, 100.0)
+        campaign = self._campaign(
+            occasion="tet", gift_product_id=self.gift.id, warehouse_id=self.warehouse.id, recurring=True
+        )
+        campaign.action_generate_recipients()
+        campaign.action_schedule()
+        with freeze_now(self.env, "2027-02-02 09:00:00"):
+            cron_drain(self.env, SEND_CRON)
+        self.assertEqual(campaign.state, "scheduled")
+        with freeze_now(self.env, "2027-02-03 09:00:00"):
+            cron_drain(self.env, SEND_CRON)
+            self.assertEqual(campaign.state, "running")
+            self.assertEqual(set(campaign.line_ids.picking_id.mapped("scheduled_date")), {datetime(2027, 2, 3, 9, 0)})
+        # Without a gift, a holiday's greetings alone: on the day, nothing before.
+        greetings = self._campaign(name="Chúc Tết", occasion="tet")
+        greetings.action_generate_recipients()
+        greetings.action_launch()
+        self.assertEqual(set(greetings.line_ids.mapped("state")), {"pending"})
+        with freeze_now(self.env, "2027-02-06 08:00:00"):
+            cron_drain(self.env, SEND_CRON)
+        self.assertEqual(set(greetings.line_ids.mapped("state")), {"sent"})
+        self.assertEqual(len(greetings.line_ids.mail_message_id), 4)
+
+    def test_anniversary_gifts_leave_before_each_day(self):
+        freeze_test_clock(self, "2026-06-01 08:00:00")
+        self._receive(self.gift, 2, 100.0)
+        self.customers[0].stp_founding_date = date(2010, 6, 2)
+        self.customers[1].stp_founding_date = date(2015, 6, 20)
+        campaign = self._campaign(
+            occasion="company_anniversary", gift_product_id=self.gift.id, warehouse_id=self.warehouse.id
+        )
+        campaign.action_generate_recipients()
+        campaign.action_launch()
+        first, second = campaign.line_ids
+        self.assertEqual((first.state, second.state), ("sent", "pending"))
+        self.assertEqual(first.picking_id.scheduled_date, datetime(2026, 6, 1, 8, 0), "late: it leaves now")
+        self.assertFalse(first.date_greeted)
+        with freeze_now(self.env, "2026-06-16 08:00:00"):
+            cron_drain(self.env, SEND_CRON)
+        self.assertEqual(second.state, "pending")
+        self.assertTrue(first.date_greeted, "greeted on its day")
+        with freeze_now(self.env, "2026-06-17 08:00:00"):
+            cron_drain(self.env, SEND_CRON)
+        self.assertEqual(second.state, "sent")
+        self.assertEqual(second.picking_id.scheduled_date, datetime(2026, 6, 17, 8, 0), "three days before")
+        self.assertFalse(second.date_greeted)
+        self.assertEqual(campaign.state, "running")
+        with freeze_now(self.env, "2026-06-20 08:00:00"):
+            cron_drain(self.env, SEND_CRON)
+        self.assertTrue(second.date_greeted)
         self.assertEqual(campaign.state, "done")
 
     def test_timeline_and_partner_button(self):

@@ -533,6 +533,16 @@ class TestContract(StpCrmContractCommon):
         with self.assertRefused(ValidationError, "negative"):
             self.company.stp_contract_alert_days = -1
 
+    def test_expiry_alert_in_the_responsibles_language(self):
+        """The cron has no language: the alert is written in its reader's, dates in their format."""
+        self.env["res.lang"]._activate_lang("vi_VN")
+        self.stp_user.lang = "vi_VN"
+        contract = self._contract(user_id=self.stp_user.id, date_end="2026-07-20")
+        contract.action_confirm()
+        with freeze_time("2026-07-01"):
+            self.env["stp.crm.contract"].with_context(lang="en_US")._cron_stp_contract_expiry()
+        self.assertEqual(contract.activity_ids.summary, f"Hợp đồng {contract.display_name} kết thúc ngày 20/07/2026")
+
     def test_expiry_alert_goes_to_employee_user(self):
         employee = self.env["hr.employee"].create({"name": "NV phụ trách", "user_id": self.stp_user_2.id})
         contract = self._contract(user_id=False, employee_id=employee.id, date_end="2026-07-10")

@@ -93,7 +93,8 @@ class TestContractXmlRpc(HttpCase, StpCrmUsersMixin):
                     "line_ids": [(0, 0, {"product_id": self.product.id, "quantity": 1})],
                 },
             )
-        self.assertIn("cannot end (2026-05-01) before it starts (2026-06-01)", caught.exception.faultString)
+        # The dates in the user's format (en_US here), not ISO.
+        self.assertIn("cannot end (05/01/2026) before it starts (06/01/2026)", caught.exception.faultString)
         self.assertFalse(self.env["stp.crm.contract"].search([("name", "=", "Hợp đồng ngược ngày")]))
         self.assertFalse(self.env["stp.crm.contract.line"].search([("name", "like", "Máy phát điện")]))
 

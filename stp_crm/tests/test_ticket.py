@@ -1,6 +1,6 @@
 import ast
 import threading
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from unittest.mock import patch
 
 from dateutil.relativedelta import relativedelta
@@ -211,6 +211,50 @@ class TestTicket(TicketCommon):
         self.assertEqual(there.warranty_state, "no_warranty")
         self.assertIn("has no validated delivery", there.warranty_reason)
 
+    def test_warranty_re_evaluated_when_the_serial_is_delivered(self):
+        """A ticket opened before its serial's delivery: the validated delivery gives it its warranty."""
+        freeze_test_clock(self, "2026-11-30 09:00:00")
+        lot = self.lots[0]
+        early = self._ticket(ticket_type="warranty", lot_id=lot.id)
+        elsewhere = self._ticket(ticket_type="warranty", lot_id=self.lots[1].id)
+        self.assertEqual(early.warranty_state, "no_warranty")
+        self.assertIn("has no validated delivery", early.warranty_reason)
+        with freeze_now(self.env, "2026-12-02 10:00:00"):
+            delivery = self._deliver(self.customer, lot)
+            self._deliver(self.other_customer, self.lots[1])
+        self.assertEqual(early.installed_product_id.picking_id, delivery)
+        self.assertEqual(early.warranty_state, "in_warranty")
+        self.assertEqual(early.warranty_end_date, date(2027, 12, 2))
+        self.assertIn(delivery.name, early.warranty_reason)
+        self.assertEqual(elsewhere.warranty_state, "no_warranty")
+        self.assertIn("delivered to another customer", elsewhere.warranty_reason)
+        # A later installation of the same serial at the same customer does not move the
+        # ticket: it stays with the installation it was opened under.
+        with freeze_now(self.env, "2027-01-10 10:00:00"):
+            self.env["stp.crm.installed.product"].create(
+                {"partner_id": self.customer.id, "product_id": self.product.id, "lot_id": lot.id}
+            )
+            later = self._ticket(ticket_type="warranty", lot_id=lot.id)
+        self.assertEqual(early.installed_product_id.picking_id, delivery)
+        self.assertEqual(later.installed_product_id.install_date, date(2027, 1, 10))
+
+    def test_warranty_reason_in_the_readers_language(self):
+        self.env["res.lang"]._activate_lang("vi_VN")
+        freeze_test_clock(self, "2026-12-02 10:00:00")
+        delivery = self._deliver(self.customer, self.lots[0])
+        ticket = self._ticket(ticket_type="warranty", lot_id=self.lots[0].id)
+        self.assertEqual(
+            ticket.with_context(lang="vi_VN").warranty_reason,
+            f"Giao ngày 02/12/2026 ({delivery.name}), còn bảo hành đến ngày 02/12/2027.",
+        )
+        self.assertEqual(
+            ticket.with_context(lang="en_US").warranty_reason,
+            f"Delivered on 12/02/2026 ({delivery.name}), under warranty until 12/02/2027.",
+        )
+        # The reason is built when read: a service user reads it in their language.
+        as_user = ticket.with_user(self.stp_user).with_context(lang="vi_VN")
+        self.assertIn("còn bảo hành đến ngày 02/12/2027", as_user.warranty_reason)
+
     def test_sale_order_from_delivery(self):
         order = self.env["sale.order"].create(
             {
@@ -351,6 +395,19 @@ class TestTicket(TicketCommon):
         self.assertEqual(never.stage_id, self.stage_waiting)
         self.assertEqual(recent.stage_id, self.stage_waiting)
         self.assertEqual(in_progress.stage_id, self.stage_progress)
+
+    def test_auto_close_message_in_the_customers_language(self):
+        """Written by a cron for the customer: in their language, else their company's."""
+        self.env["res.lang"]._activate_lang("vi_VN")
+        self.team.auto_close_days = 5
+        self.customer.lang = "vi_VN"
+        with freeze_now(self.env, "2026-11-01 09:00:00"):
+            ticket = self._ticket(stage_id=self.stage_waiting.id)
+            ticket.write({"stage_id": self.stage_waiting.id})
+        with freeze_now(self.env, "2026-11-07 09:00:00"):
+            self.env["stp.crm.ticket"].with_context(lang="en_US")._cron_stp_auto_close()
+        self.assertTrue(ticket.stage_id.is_closed)
+        self.assertTrue(ticket.message_ids.filtered(lambda m: "Chúng tôi chưa nhận được phản hồi" in str(m.body)))
 
     def test_auto_close_cron_batches_and_skips_a_bad_ticket(self):
         self.team.auto_close_days = 5

@@ -134,6 +134,14 @@ class TestWorkPlan(TransactionCase, StpCrmUsersMixin):
             self.assertEqual(len(late.activity_ids), 1)
             self.assertEqual(len(on_time.activity_ids), 1)
 
+    def test_overdue_reminder_in_the_owners_language(self):
+        self.env["res.lang"]._activate_lang("vi_VN")
+        self.stp_user.lang = "vi_VN"
+        with freeze_time("2026-03-10 09:00:00"):
+            late = self._plan(user_id=self.stp_user.id, date_deadline=datetime(2026, 3, 9))
+            self.Plan.with_context(lang="en_US")._cron_stp_notify_overdue()
+        self.assertEqual(late.activity_ids.summary, f"Kế hoạch làm việc quá hạn: {late.name}")
+
     def test_overdue_cron_one_batch_per_call_and_bad_plan_skipped(self):
         notify = StpCrmWorkPlan._stp_notify_overdue
 

@@ -73,7 +73,8 @@ class TestWorkPlanXmlRpc(HttpCase, StpCrmUsersMixin):
         plan_id = call("stp.crm.work.plan", "create", {"name": "Kế hoạch đúng", "date_start": "2026-03-01 08:00:00"})
         with self.assertRaises(Fault) as caught:
             call("stp.crm.work.plan", "write", [plan_id], {"date_deadline": "2026-02-01 08:00:00", "progress": 50})
-        self.assertIn("the deadline (2026-02-01 08:00:00) cannot be before the start", caught.exception.faultString)
+        # In the user's format (en_US, time zone UTC), not ISO.
+        self.assertIn("the deadline (02/01/2026 08:00:00) cannot be before the start", caught.exception.faultString)
         with self.assertRaises(Fault) as caught:
             call("stp.crm.work.plan", "write", [plan_id], {"progress": 150})
         self.assertIn("between 0 and 100", caught.exception.faultString)

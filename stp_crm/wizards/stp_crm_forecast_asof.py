@@ -1,5 +1,6 @@
 from odoo import _, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.misc import format_date
 
 
 class StpCrmForecastAsof(models.TransientModel):
@@ -16,11 +17,13 @@ class StpCrmForecastAsof(models.TransientModel):
         snapshots = self.env["stp.crm.forecast.snapshot"]
         latest = snapshots.search([("date", "<=", self.date)], order="date desc", limit=1)
         if not latest:
-            raise UserError(_("There is no forecast snapshot on or before %(date)s.", date=self.date))
+            raise UserError(
+                _("There is no forecast snapshot on or before %(date)s.", date=format_date(self.env, self.date))
+            )
         action = self.env["ir.actions.act_window"]._for_xml_id("stp_crm.stp_crm_forecast_snapshot_action")
         action.update(
             {
-                "name": _("Forecast as of %(date)s", date=latest.date),
+                "name": _("Forecast as of %(date)s", date=format_date(self.env, latest.date)),
                 "domain": [("date", "=", latest.date)],
                 "view_mode": "pivot,graph,list",
                 "views": [(False, "pivot"), (False, "graph"), (False, "list")],
