@@ -21,7 +21,8 @@ class StpCrmForecastReport(models.Model):
     opportunity was won or lost once closed (``date_closed`` in the user's time zone;
     a lost one without it, its last update). Target rows: category ``target``, the
     quarter's first day as ``date``, the target in ``target_amount``; every other
-    amount 0. ``attainment`` is ``100 * commit_won_revenue / target_amount`` of each
+    amount 0. ``target_amount`` is empty (NULL) on opportunity rows, so a group without a
+    target shows no target rather than 0. ``attainment`` is ``100 * commit_won_revenue / target_amount`` of each
     group (a ratio of sums, see ``stp.crm.forecast.mixin``).
 
     Rows follow the rules of their source: the opportunities (``crm.lead``, archived
@@ -125,7 +126,7 @@ class StpCrmForecastReport(models.Model):
                 lead,
                 lead,
             ),
-            SQL("0::numeric AS target_amount"),
+            SQL("NULL::numeric AS target_amount"),  # no target: empty, not 0, in a pivot cell
             SQL("NULL::numeric AS attainment"),
         )
 
