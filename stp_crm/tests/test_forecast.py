@@ -331,26 +331,23 @@ class TestForecastEmptyNotZero(ForecastCommon):
             {"user_id": self.sales_own.id, "date_start": "2026-10-01", "amount": 2000.0}
         )
         self._lead("Cam kết", 600.0, stage_id=self.stage_commit.id, date_deadline="2026-12-20")
+        self._lead("Kênh", 5000.0, date_deadline="2026-12-20")
         self._lead("Quý sau", 700.0, stage_id=self.stage_commit.id, date_deadline="2027-01-20")
         report = self.Report.with_user(self.sales_own)
+        domain = [("user_id", "=", self.sales_own.id)]
+        measures = ["commit_won_revenue:sum", "target_amount:sum", "attainment:sum"]
         cells = {
-            (period, category): (target, attainment)
-            for period, category, target, attainment in report._read_group(
-                [("user_id", "=", self.sales_own.id)], ["period", "category"], ["target_amount:sum", "attainment:sum"]
-            )
+            (period, category): figures
+            for period, category, *figures in report._read_group(domain, ["period", "category"], measures)
         }
-        self.assertEqual(cells[("current", "commit")], (False, False))
-        self.assertEqual(cells[("current", "target")], (2000.0, 0.0))  # a target, nothing won yet: 0 %
-        self.assertEqual(cells[("next", "commit")], (False, False))
-        totals = dict(
-            (period, (target, attainment))
-            for period, target, attainment in report._read_group(
-                [("user_id", "=", self.sales_own.id)], ["period"], ["target_amount:sum", "attainment:sum"]
-            )
-        )
-        self.assertEqual(totals["current"][0], 2000.0)
-        self.assertAlmostEqual(totals["current"][1], 30.0)
-        self.assertEqual(totals["next"], (False, False))
+        self.assertEqual(cells[("current", "commit")], [600.0, False, False])
+        self.assertEqual(cells[("current", "pipeline")], [False, False, False])  # nothing in commit either
+        self.assertEqual(cells[("current", "target")], [0.0, 2000.0, 0.0])  # a target, nothing won yet: 0 %
+        self.assertEqual(cells[("next", "commit")], [700.0, False, False])
+        totals = {period: figures for period, *figures in report._read_group(domain, ["period"], measures)}
+        self.assertEqual(totals["current"][:2], [600.0, 2000.0])
+        self.assertAlmostEqual(totals["current"][2], 30.0)
+        self.assertEqual(totals["next"], [700.0, False, False])
 
     def test_a_quarter_without_snapshot_shows_no_commitment(self):
         freeze_test_clock(self, "2026-07-01 02:00:00")
