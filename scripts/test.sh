@@ -3,7 +3,7 @@
 # Fails when Odoo's own lint finds something, or a test fails, errors, or is skipped
 # (Odoo skips tours without Chrome).
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-apt_install chromium wkhtmltopdf fonts-dejavu-core gettext poppler-utils
+apt_install chromium wkhtmltopdf fonts-dejavu-core fonts-roboto-unhinted gettext poppler-utils
 setup_all
 bash "$PROJECT_DIR/scripts/odoo_lint.sh"
 

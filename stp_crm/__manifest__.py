@@ -86,6 +86,7 @@
         "reports/stp_crm_contract_report.xml",
         "reports/stp_crm_ticket_report.xml",
         "reports/stp_crm_customer_profile_report.xml",
+        "reports/stp_crm_report_templates.xml",
     ],
     "demo": [
         "demo/stp_crm_partner_demo.xml",
@@ -97,8 +98,12 @@
         "demo/stp_crm_analysis_demo.xml",
         "demo/crm_lead_demo.xml",
         "demo/stp_crm_campaign_demo.xml",
+        "demo/res_company_demo.xml",
     ],
     "assets": {
+        "web.report_assets_common": [
+            "stp_crm/static/src/scss/report_fonts.scss",
+        ],
         "web.assets_tests": [
             "stp_crm/static/tests/tours/*.js",
             "stp_crm/static/tests/clickbot_phone.js",

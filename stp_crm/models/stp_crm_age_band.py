@@ -12,7 +12,9 @@ class StpCrmAgeBand(models.Model):
     _description = "Customer Age Band"
     _order = "partner_kind, age_from, id"
 
-    name = fields.Char(string="Name", required=True, translate=True)
+    name = fields.Char(
+        string="Name", translate=True, help="Empty: the band is named after its ages, e.g. '55 and over'."
+    )
     partner_kind = fields.Selection(
         [("person", "Individuals"), ("company", "Companies")],
         string="Applies To",
@@ -26,6 +28,33 @@ class StpCrmAgeBand(models.Model):
         "res.company", string="Company", index=True, help="Empty: the band applies to every company."
     )
     active = fields.Boolean(default=True)
+    age_range = fields.Char(string="Ages", compute="_compute_age_range")
+
+    @api.depends("partner_kind", "age_from", "age_to")
+    @api.depends_context("lang")
+    def _compute_age_range(self):
+        """The ages in words, an open end included: '55 and over', 'Under 20', '25 - 34'."""
+        for band in self:
+            band.age_range = band._stp_age_range()
+
+    def _stp_age_range(self):
+        person = self.partner_kind != "company"
+        if not self.age_to:
+            if not self.age_from:
+                return _("Any age") if person else _("Any number of years")
+            return (
+                _("%(age)s and over", age=self.age_from) if person else _("%(age)s years and over", age=self.age_from)
+            )
+        if not self.age_from:
+            upper = self.age_to + 1
+            return _("Under %(age)s", age=upper) if person else _("Under %(age)s years", age=upper)
+        ages = {"age_from": self.age_from, "age_to": self.age_to}
+        return _("%(age_from)s - %(age_to)s", **ages) if person else _("%(age_from)s - %(age_to)s years", **ages)
+
+    @api.depends("name", "age_range")
+    def _compute_display_name(self):
+        for band in self:
+            band.display_name = band.name or band.age_range
 
     # The customer analysis caches the bands' bounds (stp.crm.customer.analysis._age_band_bounds).
     @api.model_create_multi
@@ -46,14 +75,14 @@ class StpCrmAgeBand(models.Model):
         for band in self:
             if band.age_from < 0 or (band.age_to and band.age_to < band.age_from):
                 raise ValidationError(
-                    _("Age band %(band)s: ages must be positive and 'to' not below 'from'.", band=band.name)
+                    _("Age band %(band)s: ages must be positive and 'to' not below 'from'.", band=band.display_name)
                 )
             if not band.active:
                 continue
             others = self.sudo().search([("id", "!=", band.id), ("partner_kind", "=", band.partner_kind)])
             if any(band._overlaps(other) for other in others):
                 raise ValidationError(
-                    _("Age band %(band)s overlaps another band for the same customers.", band=band.name)
+                    _("Age band %(band)s overlaps another band for the same customers.", band=band.display_name)
                 )
 
     def _overlaps(self, other):

@@ -11,8 +11,10 @@ class StpCrmForecastAccuracy(models.Model):
     company) against what was won in the quarter (``date_closed`` in the user's time
     zone). One row per opportunity and quarter and side: ``committed_amount`` rows come
     from the snapshot (its salesperson and team then), ``won_amount`` rows from the
-    won opportunity (its salesperson and team now). ``accuracy`` is
-    ``100 * won_amount / committed_amount`` of each group.
+    won opportunity (its salesperson and team now), ``has_snapshot`` tells them apart.
+    ``committed_amount`` is empty (NULL) on won rows, so a group without a snapshot shows
+    no commitment rather than 0. ``accuracy`` is ``100 * won_amount / committed_amount``
+    of each group.
 
     Rows follow the rules of their source: the snapshots and the opportunities the
     user may read."""
@@ -46,6 +48,7 @@ class StpCrmForecastAccuracy(models.Model):
     team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
+    has_snapshot = fields.Boolean(string="From a Snapshot", readonly=True)
     committed_amount = fields.Monetary(string="Committed at Quarter Start", readonly=True)
     won_amount = fields.Monetary(string="Won in Quarter", readonly=True)
     accuracy = fields.Float(string="Accuracy (%)", readonly=True, digits=(16, 1))
@@ -77,6 +80,7 @@ class StpCrmForecastAccuracy(models.Model):
             SQL("%s.team_id AS team_id", snapshot),
             SQL("%s.user_id AS user_id", snapshot),
             SQL("%s.currency_id AS currency_id", snapshot),
+            SQL("TRUE AS has_snapshot"),
             SQL("COALESCE(%s.expected_revenue, 0) AS committed_amount", snapshot),
             SQL("0::numeric AS won_amount"),
             SQL("NULL::numeric AS accuracy"),
@@ -99,7 +103,8 @@ class StpCrmForecastAccuracy(models.Model):
             SQL("%s.team_id AS team_id", lead),
             SQL("%s.user_id AS user_id", lead),
             SQL("%s AS currency_id", self._stp_company_currency(SQL("%s.company_id", lead))),
-            SQL("0::numeric AS committed_amount"),
+            SQL("FALSE AS has_snapshot"),
+            SQL("NULL::numeric AS committed_amount"),  # no snapshot: empty, not 0, in a pivot cell
             SQL("COALESCE(%s.expected_revenue, 0) AS won_amount", lead),
             SQL("NULL::numeric AS accuracy"),
         )

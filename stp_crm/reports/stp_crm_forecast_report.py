@@ -21,7 +21,9 @@ class StpCrmForecastReport(models.Model):
     opportunity was won or lost once closed (``date_closed`` in the user's time zone;
     a lost one without it, its last update). Target rows: category ``target``, the
     quarter's first day as ``date``, the target in ``target_amount``; every other
-    amount 0. ``attainment`` is ``100 * commit_won_revenue / target_amount`` of each
+    amount 0. ``target_amount`` is empty (NULL) on opportunity rows, ``commit_won_revenue``
+    on opportunity rows neither in commit nor won: a group without any shows nothing rather
+    than 0. ``attainment`` is ``100 * commit_won_revenue / target_amount`` of each
     group (a ratio of sums, see ``stp.crm.forecast.mixin``).
 
     Rows follow the rules of their source: the opportunities (``crm.lead``, archived
@@ -119,13 +121,14 @@ class StpCrmForecastReport(models.Model):
                 lead,
                 lead,
             ),
+            # Empty, not 0, outside commit and won: a pivot's best case or lost cell has nothing to show.
             SQL(
                 "CASE WHEN %s.stp_forecast_category IN ('commit', 'won') THEN COALESCE(%s.expected_revenue, 0)"
-                " ELSE 0 END AS commit_won_revenue",
+                " END AS commit_won_revenue",
                 lead,
                 lead,
             ),
-            SQL("0::numeric AS target_amount"),
+            SQL("NULL::numeric AS target_amount"),  # no target: empty, not 0, in a pivot cell
             SQL("NULL::numeric AS attainment"),
         )
 

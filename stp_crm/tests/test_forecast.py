@@ -318,3 +318,60 @@ class TestForecastQueries(ForecastCommon):
             report.with_user(self.sales_own)._read_group(
                 [], ["date:quarter", "category"], ["expected_revenue:sum", "attainment:sum"]
             )
+
+
+@tagged("post_install", "-at_install")
+class TestForecastEmptyNotZero(ForecastCommon):
+    """Where there is nothing to show, the reports show nothing rather than 0: a pivot cell
+    without a target, a quarter without a snapshot at its start."""
+
+    def test_a_cell_without_target_shows_no_target(self):
+        freeze_test_clock(self, "2026-11-10 03:00:00")
+        self.env["stp.crm.sales.target"].create(
+            {"user_id": self.sales_own.id, "date_start": "2026-10-01", "amount": 2000.0}
+        )
+        self._lead("Cam kết", 600.0, stage_id=self.stage_commit.id, date_deadline="2026-12-20")
+        self._lead("Kênh", 5000.0, date_deadline="2026-12-20")
+        self._lead("Quý sau", 700.0, stage_id=self.stage_commit.id, date_deadline="2027-01-20")
+        report = self.Report.with_user(self.sales_own)
+        domain = [("user_id", "=", self.sales_own.id)]
+        measures = ["commit_won_revenue:sum", "target_amount:sum", "attainment:sum"]
+        cells = {
+            (period, category): figures
+            for period, category, *figures in report._read_group(domain, ["period", "category"], measures)
+        }
+        self.assertEqual(cells[("current", "commit")], [600.0, False, False])
+        self.assertEqual(cells[("current", "pipeline")], [False, False, False])  # nothing in commit either
+        self.assertEqual(cells[("current", "target")], [0.0, 2000.0, 0.0])  # a target, nothing won yet: 0 %
+        self.assertEqual(cells[("next", "commit")], [700.0, False, False])
+        totals = {period: figures for period, *figures in report._read_group(domain, ["period"], measures)}
+        self.assertEqual(totals["current"][:2], [600.0, 2000.0])
+        self.assertAlmostEqual(totals["current"][2], 30.0)
+        self.assertEqual(totals["next"], [700.0, False, False])
+
+    def test_a_quarter_without_snapshot_shows_no_commitment(self):
+        freeze_test_clock(self, "2026-07-01 02:00:00")
+        committed = self._lead("Cam kết", 1000.0, stage_id=self.stage_commit.id, date_deadline="2026-08-01")
+        with freeze_now(self.env, "2026-07-06 01:00:00"):  # Q3's first snapshot; Q4 has none
+            cron_drain(self.env, SNAPSHOT_CRON)
+        late = self._lead("Không cam kết", 400.0, date_deadline="2026-11-01")
+        with freeze_now(self.env, "2026-08-14 04:00:00"):
+            committed.action_set_won()
+        with freeze_now(self.env, "2026-11-02 04:00:00"):
+            late.action_set_won()
+        freeze_test_clock(self, "2027-01-05 03:00:00")
+        Accuracy = self.env["stp.crm.forecast.accuracy"]
+        domain = [("lead_id", "in", (committed | late).ids)]
+        quarters = {
+            quarter: (committed_amount, won_amount, accuracy)
+            for quarter, committed_amount, won_amount, accuracy in Accuracy._read_group(
+                domain, ["quarter:quarter"], ["committed_amount:sum", "won_amount:sum", "accuracy:sum"]
+            )
+        }
+        self.assertEqual(quarters[date(2026, 7, 1)], (1000.0, 1000.0, 100.0))
+        self.assertEqual(quarters[date(2026, 10, 1)], (False, 400.0, False))
+        rows = Accuracy.search_read(domain, ["quarter", "has_snapshot", "committed_amount"])
+        self.assertEqual(
+            sorted((row["quarter"], row["has_snapshot"]) for row in rows),
+            [(date(2026, 7, 1), False), (date(2026, 7, 1), True), (date(2026, 10, 1), False)],
+        )
