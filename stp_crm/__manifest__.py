@@ -97,6 +97,7 @@
         "demo/stp_crm_analysis_demo.xml",
         "demo/crm_lead_demo.xml",
         "demo/stp_crm_campaign_demo.xml",
+        "demo/stp_crm_sale_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
