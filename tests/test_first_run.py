@@ -27,8 +27,8 @@ def free_port():
 
 def serves(port):
     try:
-        with urllib.request.urlopen(f"http://localhost:{port}/web/webclient/version_info", b"{}", timeout=5):
-            return True
+        with urllib.request.urlopen(f"http://localhost:{port}/web/health", timeout=5) as response:
+            return response.status == 200
     except OSError:
         return False
 
@@ -67,6 +67,7 @@ def first_run(tmp_path):
             assert run.poll() is None, f"make run stopped ({run.returncode}):\n{log.read_text()[-5000:]}"
             assert time.monotonic() - started < SERVE_TIMEOUT, f"not served in time:\n{log.read_text()[-5000:]}"
             time.sleep(2)
+        print(f"make run served {name} after {time.monotonic() - started:.0f} s")
         yield env, log
     finally:
         os.killpg(run.pid, signal.SIGTERM)
