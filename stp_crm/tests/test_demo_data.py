@@ -40,6 +40,22 @@ class TestDemoData(TransactionCase):
         self.assertEqual((overdue.invoice_date_due - overdue.invoice_date).days, 30)
         self.assertEqual(overdue.amount_residual, 145_000_000)
 
+    def test_demo_invoices_made_once_when_the_chart_is_loaded(self):
+        invoices = self._demo("account.move")
+        ChartTemplate = self.env["account.chart.template"]
+        ChartTemplate._stp_load_demo_invoices()
+        self.assertEqual(self._demo("account.move"), invoices, "made once")
+        # A database created for a country gets its chart after stp_crm's demo: loading the
+        # chart makes the invoices that are missing, posted.
+        missing = self.env.ref("stp_crm.stp_crm_demo_invoice_overdue_1")
+        missing.button_draft()
+        missing.with_context(force_delete=True).unlink()
+        company = self.env.ref("base.main_company")
+        ChartTemplate._load(company.chart_template, company, install_demo=False)
+        remade = self.env.ref("stp_crm.stp_crm_demo_invoice_overdue_1")
+        self.assertEqual((remade.state, remade.amount_total), ("posted", 36_000_000))
+        self.assertEqual(len(self._demo("account.move")), len(invoices))
+
     def test_prices_investments_targets_and_gifts_in_dong(self):
         self.assertEqual(self.env.ref("stp_crm.product_demo_compressor").list_price, 385_000_000)
         investments = self._demo("stp.crm.investment")
