@@ -99,6 +99,7 @@
         "demo/crm_lead_demo.xml",
         "demo/stp_crm_campaign_demo.xml",
         "demo/res_company_demo.xml",
+        "demo/stp_crm_sale_demo.xml",
     ],
     "assets": {
         "web.report_assets_common": [

@@ -53,3 +53,4 @@ from . import test_campaign_xmlrpc
 from . import test_report_pdf_text
 from . import test_age_band
 from . import test_displays
+from . import test_demo_data
