@@ -86,6 +86,8 @@
         "reports/stp_crm_contract_report.xml",
         "reports/stp_crm_ticket_report.xml",
         "reports/stp_crm_customer_profile_report.xml",
+        "wizards/stp_crm_ticket_merge.xml",
+        "wizards/stp_crm_ticket_split.xml",
     ],
     "demo": [
         "demo/stp_crm_partner_demo.xml",
