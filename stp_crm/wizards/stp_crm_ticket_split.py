@@ -65,7 +65,7 @@ class StpCrmTicketSplit(models.TransientModel):
         """Refuses, before anything is written, what is not a split."""
         _ = self.env._
         if not ticket.has_access("write"):
-            raise UserError(_("You may not modify ticket %(number)s: it cannot be split.", number=ticket.number))
+            raise UserError(_("You may not modify this ticket: it cannot be split."))
         if not messages:
             raise UserError(_("Choose the messages that go to the new ticket."))
         if any((message.model, message.res_id) != (TICKET, ticket.id) for message in messages):
