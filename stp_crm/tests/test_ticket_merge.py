@@ -152,7 +152,7 @@ class TestTicketMerge(TicketMergeCommon):
         self.env["ir.module.module"]._load_module_terms(["stp_crm"], ["vi_VN"], overwrite=True)
         ticket = self._ticket()
         with self.assertRaisesRegex(UserError, "Chọn ít nhất hai phiếu"):
-            self._merge(ticket, user=self.stp_user.with_context(lang="vi_VN"))
+            self._merge_wizard(ticket, user=self.stp_user).with_context(lang="vi_VN").action_merge()
 
 
 @tagged("post_install", "-at_install")
