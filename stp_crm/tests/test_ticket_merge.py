@@ -255,3 +255,30 @@ class TestTicketMergeHttp(HttpCase, TicketMergeCommon):
         self.assertNotIn("KHACH-KHAC", page.text)
         other = self.url_open(f"/my/tickets/{self.elsewhere.id}")
         self.assertNotIn("KHACH-KHAC", other.text)
+
+
+@tagged("post_install", "-at_install")
+class TestTicketMergeUi(HttpCase, TicketMergeCommon):
+    """Select two tickets in the list, Merge, open the result."""
+
+    tour = "stp_crm_ticket_merge_tour"
+    start_url = "/odoo/action-stp_crm.stp_crm_ticket_action?view_type=list"
+
+    def test_merge_tour(self):
+        first, second = self.env[TICKET].create(
+            [
+                {"name": name, "partner_id": self.customer.id, "team_id": self.team.id}
+                for name in ("Phiếu tour gộp A", "Phiếu tour gộp B")
+            ]
+        )
+        self.start_tour(self.start_url, self.tour, login="stp_user")
+        self.assertEqual(second.merged_into_id, first)
+        self.assertTrue(second.is_closed)
+
+
+@tagged("post_install", "-at_install")
+class TestTicketMergeUiPhone(TestTicketMergeUi):
+    browser_size = "375x667"
+    touch_enabled = True
+    tour = "stp_crm_ticket_merge_phone_tour"
+    start_url = "/odoo/action-stp_crm.stp_crm_ticket_action"
