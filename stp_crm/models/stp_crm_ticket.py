@@ -660,6 +660,7 @@ class StpCrmTicket(models.Model):
             return self.merged_into_id.message_update(msg_dict, update_vals=update_vals)
         return super().message_update(msg_dict, update_vals=update_vals)
 
+    @api.returns("mail.message", lambda value: value.id)
     def message_post(self, **kwargs):
         # The mail gateway posts the reply on the thread it found (from_alias):
         # on a merged duplicate, the reply goes to the ticket it was merged into.
