@@ -343,21 +343,23 @@ class StpCrmTicket(models.Model):
     @api.depends("date_closed", "merged_into_id")
     def _compute_close_figures(self):
         """Frozen when the ticket is closed: depends on the closing date only. A
-        duplicate closed by a merge was not resolved: no figures, out of the averages."""
+        duplicate closed by a merge keeps its final SLA state but was not resolved:
+        no resolution figures, out of the averages and the count."""
         for ticket in self:
-            if not ticket.date_closed or ticket.merged_into_id:
+            if not ticket.date_closed:
                 ticket.sla_final_state = False
                 ticket.sla_success = False
                 ticket.sla_success_rate = 0.0
                 ticket.resolution_hours = 0.0
                 ticket.closed_count = 0
                 continue
-            ticket.closed_count = 1
             ticket.sla_final_state = ticket._stp_sla_state_at(ticket.date_closed)
-            ticket.sla_success = ticket.sla_final_state != "breached"
+            resolved = not ticket.merged_into_id
+            ticket.closed_count = 1 if resolved else 0
+            ticket.sla_success = resolved and ticket.sla_final_state != "breached"
             ticket.sla_success_rate = 100.0 if ticket.sla_success else 0.0
             opened = ticket.create_date or ticket.date_closed
-            ticket.resolution_hours = (ticket.date_closed - opened).total_seconds() / 3600
+            ticket.resolution_hours = (ticket.date_closed - opened).total_seconds() / 3600 if resolved else 0.0
 
     @api.depends("lot_id", "partner_id", "company_id")
     def _compute_installed_product_id(self):

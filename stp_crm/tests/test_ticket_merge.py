@@ -80,7 +80,10 @@ class TestTicketMerge(TicketMergeCommon):
             self.assertEqual(source.merged_into_id, oldest)
             self.assertEqual(source.stage_id, self.stage_cancelled, "closed, in a stage that asks no rating")
             self.assertEqual(source.date_closed, datetime(2026, 11, 23, 11, 0))
-            self.assertEqual(source.closed_count, 0)
+            self.assertRecordValues(
+                source,
+                [{"closed_count": 0, "resolution_hours": 0.0, "sla_final_state": "on_time", "sla_state": "on_time"}],
+            )
             self.assertIn(oldest.number, source.message_ids[0].body)
         self.assertIn(second.number, oldest.message_ids[0].body)
         self.assertIn(third.number, oldest.message_ids[0].body)
