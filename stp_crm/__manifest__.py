@@ -101,6 +101,9 @@
         "demo/stp_crm_campaign_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "stp_crm/static/src/js/ticket_split_message_action.js",
+        ],
         "web.assets_tests": [
             "stp_crm/static/tests/tours/*.js",
             "stp_crm/static/tests/clickbot_phone.js",

@@ -1,6 +1,6 @@
 from odoo import Command
 from odoo.exceptions import UserError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, HttpCase, tagged
 
 from .test_ticket import TicketCommon
 
@@ -62,12 +62,18 @@ class TestTicketSplit(TicketCommon):
         form = Form(
             self.env["stp.crm.ticket.split"]
             .with_user(self.stp_user)
-            .with_context(active_model=TICKET, active_id=self.ticket.id, default_name=self.ticket.name)
+            .with_context(
+                active_model=TICKET,
+                active_id=self.ticket.id,
+                default_name=self.ticket.name,
+                # as the chatter's message action opens it: these defaults are not the new ticket's
+                default_message_ids=self.about_scanner.ids,
+            )
         )
         self.assertEqual(form.name, "Máy SA-9 và máy in")
         form.name = "Máy SA-9 không lên hình"
         form.lot_id = self.lots[0]
-        form.message_ids.add(self.about_scanner)
+        self.assertEqual(form.message_ids[:], self.about_scanner)
         new = self.env[TICKET].browse(form.save().action_split()["res_id"])
         self.assertEqual((new.product_id, new.lot_id), (self.product, self.lots[0]))
 
@@ -98,3 +104,19 @@ class TestTicketSplit(TicketCommon):
                 user=outsider, ticket_id=self.ticket.id, message_ids=[Command.set(self.about_printer.ids)]
             ).action_split()
         self.assertEqual(self.about_printer.res_id, self.ticket.id)
+
+
+@tagged("post_install", "-at_install")
+class TestTicketSplitUi(HttpCase, TicketCommon):
+    def test_split_a_message_from_the_chatter(self):
+        ticket = self.env[TICKET].create(
+            {"name": "Phiếu tour tách", "partner_id": self.customer.id, "team_id": self.team.id}
+        )
+        for body in ("Máy SA-9 tour không lên hình", "Máy in tour kẹt giấy"):
+            ticket.message_post(body=body, message_type="comment", subtype_xmlid="mail.mt_comment")
+        self.start_tour(
+            f"/odoo/action-stp_crm.stp_crm_ticket_action/{ticket.id}", "stp_crm_ticket_split_tour", login="stp_user"
+        )
+        new = self.env[TICKET].search([("split_from_id", "=", ticket.id)])
+        self.assertEqual(new.name, "Máy in tour")
+        self.assertTrue(new.message_ids.filtered(lambda m: "Máy in tour kẹt giấy" in str(m.body)))

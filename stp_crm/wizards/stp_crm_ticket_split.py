@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.misc import clean_context
 
 TICKET = "stp.crm.ticket"
 SPLITTABLE_TYPES = ("email", "comment")  # what people wrote: emails, messages and notes
@@ -38,6 +39,10 @@ class StpCrmTicketSplit(models.TransientModel):
 
     def action_split(self):
         self.ensure_one()
+        # the wizard's defaults (default_message_ids, default_name) are not the new ticket's
+        return self.with_context(clean_context(self.env.context))._stp_split()
+
+    def _stp_split(self):
         ticket = self.ticket_id
         messages = self.message_ids
         self._stp_check_split(ticket, messages)

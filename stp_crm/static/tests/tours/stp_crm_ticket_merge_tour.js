@@ -80,3 +80,34 @@ registry.category("web_tour.tours").add("stp_crm_ticket_merge_phone_tour", {
         ...mergeAndOpen(),
     ],
 });
+
+registry.category("web_tour.tours").add("stp_crm_ticket_split_tour", {
+    steps: () => [
+        {
+            content: "Point at the message about the second problem",
+            trigger: ".o-mail-Message:contains('Máy in tour kẹt giấy')",
+            run: "hover",
+        },
+        {
+            content: "Split it into a new ticket",
+            trigger: ".o-mail-Message:contains('Máy in tour kẹt giấy') button[name='stp-crm-split-ticket']",
+            run: "click",
+        },
+        {
+            content: "The message is chosen",
+            trigger: ".modal .o_field_widget[name='message_ids'] .o_data_row:contains('Máy in tour kẹt giấy')",
+        },
+        {
+            trigger: ".modal .o_field_widget[name='name'] input",
+            run: "edit Máy in tour",
+        },
+        {
+            trigger: ".modal button[name='action_split']",
+            run: "click",
+        },
+        {
+            content: "The new ticket opens",
+            trigger: ".o_form_view .o_field_widget[name='split_from_id']",
+        },
+    ],
+});
