@@ -11,6 +11,7 @@ from .test_ticket import INCOMING_EMAIL, TicketCommon
 TICKET = "stp.crm.ticket"
 
 
+@tagged("post_install", "-at_install")
 class TicketMergeCommon(TicketCommon):
     def _merge_wizard(self, tickets, user=None, **values):
         wizards = self.env["stp.crm.ticket.merge"].with_user(user or self.env.user)
