@@ -87,6 +87,8 @@
         "reports/stp_crm_ticket_report.xml",
         "reports/stp_crm_customer_profile_report.xml",
         "reports/stp_crm_report_templates.xml",
+        "wizards/stp_crm_ticket_merge.xml",
+        "wizards/stp_crm_ticket_split.xml",
     ],
     "demo": [
         "demo/stp_crm_partner_demo.xml",
@@ -104,6 +106,9 @@
     "assets": {
         "web.report_assets_common": [
             "stp_crm/static/src/scss/report_fonts.scss",
+        ],
+        "web.assets_backend": [
+            "stp_crm/static/src/js/ticket_split_message_action.js",
         ],
         "web.assets_tests": [
             "stp_crm/static/tests/tours/*.js",

@@ -234,6 +234,24 @@ class StpCrmTicket(models.Model):
         check_company=True,
         groups=INTERNAL,
     )
+    # Merge and split (wizards stp.crm.ticket.merge / stp.crm.ticket.split)
+    merged_into_id = fields.Many2one(
+        "stp.crm.ticket",
+        string="Merged Into",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        tracking=True,
+        help="The ticket this duplicate was merged into: its messages, attachments and transfers are there.",
+    )
+    split_from_id = fields.Many2one(
+        "stp.crm.ticket",
+        string="Split From",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The ticket this one was split from.",
+    )
 
     _sql_constraints = [
         ("number_company_uniq", "UNIQUE(number, company_id)", "The ticket number must be unique per company."),
@@ -330,9 +348,11 @@ class StpCrmTicket(models.Model):
             domains.append(["&", ("date_closed", "=", False), *open_domains[state]])
         return expression.OR(domains) if domains else expression.FALSE_DOMAIN
 
-    @api.depends("date_closed")
+    @api.depends("date_closed", "merged_into_id")
     def _compute_close_figures(self):
-        """Frozen when the ticket is closed: depends on the closing date only."""
+        """Frozen when the ticket is closed: depends on the closing date only. A
+        duplicate closed by a merge keeps its final SLA state but was not resolved:
+        no resolution figures, out of the averages and the count."""
         for ticket in self:
             if not ticket.date_closed:
                 ticket.sla_final_state = False
@@ -341,12 +361,13 @@ class StpCrmTicket(models.Model):
                 ticket.resolution_hours = 0.0
                 ticket.closed_count = 0
                 continue
-            ticket.closed_count = 1
             ticket.sla_final_state = ticket._stp_sla_state_at(ticket.date_closed)
-            ticket.sla_success = ticket.sla_final_state != "breached"
+            resolved = not ticket.merged_into_id
+            ticket.closed_count = 1 if resolved else 0
+            ticket.sla_success = resolved and ticket.sla_final_state != "breached"
             ticket.sla_success_rate = 100.0 if ticket.sla_success else 0.0
             opened = ticket.create_date or ticket.date_closed
-            ticket.resolution_hours = (ticket.date_closed - opened).total_seconds() / 3600
+            ticket.resolution_hours = (ticket.date_closed - opened).total_seconds() / 3600 if resolved else 0.0
 
     @api.depends(
         "lot_id",
@@ -633,7 +654,7 @@ class StpCrmTicket(models.Model):
     # Rating
     # ------------------------------------------------------------------
     def _stp_send_rating_requests(self):
-        for ticket in self:
+        for ticket in self.filtered(lambda t: not t.merged_into_id):  # a merged duplicate is not rated
             template = ticket.stage_id.rating_template_id
             partner = ticket.partner_id
             if template and partner and partner != self.env.user.partner_id:
@@ -644,10 +665,12 @@ class StpCrmTicket(models.Model):
         # An open ticket has no resolution time nor SLA result yet: its zeros
         # stay out of the averages (pivot, graph, read_group over RPC).
         fname, _sep, func = aggregate_spec.partition(":")
+        # Duplicates closed by a merge were not resolved: they stay out too.
         if fname in CLOSED_ONLY_FIGURES and func == "avg":
             return SQL(
-                "AVG(CASE WHEN %s IS NOT NULL THEN %s END)",
+                "AVG(CASE WHEN %s IS NOT NULL AND %s IS NULL THEN %s END)",
                 self._field_to_sql(self._table, "date_closed", query),
+                self._field_to_sql(self._table, "merged_into_id", query),
                 self._field_to_sql(self._table, fname, query),
             )
         return super()._read_group_select(aggregate_spec, query)
@@ -683,6 +706,20 @@ class StpCrmTicket(models.Model):
             partners = self.env["res.partner"].with_context(default_company_id=company.id)
             partner = partners.browse(partners.name_create(email_from)[0])
         return partner
+
+    def message_update(self, msg_dict, update_vals=None):
+        # A reply to a merged duplicate's thread belongs to the ticket it was merged into.
+        if self.merged_into_id:
+            return self.merged_into_id.message_update(msg_dict, update_vals=update_vals)
+        return super().message_update(msg_dict, update_vals=update_vals)
+
+    @api.returns("mail.message", lambda value: value.id)
+    def message_post(self, **kwargs):
+        # The mail gateway posts the reply on the thread it found (from_alias):
+        # on a merged duplicate, the reply goes to the ticket it was merged into.
+        if self.env.context.get("from_alias") and len(self) == 1 and self.merged_into_id:
+            return self.merged_into_id.message_post(**kwargs)
+        return super().message_post(**kwargs)
 
     def _message_get_suggested_recipients(self):
         recipients = super()._message_get_suggested_recipients()
