@@ -47,6 +47,8 @@ class StpCrmSalesTarget(models.Model):
     @api.constrains("date_start")
     def _check_date_start(self):
         for target in self:
+            if not target.date_start:
+                raise ValidationError(_("A sales target needs its quarter (the first day of the quarter)."))
             if target.date_start != quarter_start(target.date_start):
                 raise ValidationError(
                     _(

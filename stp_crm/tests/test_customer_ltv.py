@@ -96,7 +96,9 @@ class TestCustomerLifetimeValue(StpAnalysisCommon):
         self.assertGreater(known.stp_ltv, 0.0)
         for nobody in (refunds_only, self.south_customer):
             figures = nobody.with_company(self.company)
-            self.assertEqual((figures.stp_order_count, figures.stp_ltv, figures.stp_first_purchase_date), (0, 0.0, False))
+            self.assertEqual(
+                (figures.stp_order_count, figures.stp_ltv, figures.stp_first_purchase_date), (0, 0.0, False)
+            )
 
     def test_posting_marks_the_customer_and_triggers_the_cron(self):
         freeze_test_clock(self, "2026-07-01 03:00:00")
