@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 MANAGER_GROUP = "stp_crm.group_stp_crm_manager"
 
