@@ -84,13 +84,18 @@ class StpCrmJobSkip(models.Model):
         skips so far are ``self``: a new skip per record failing for the first time, the
         known ones updated. The first skip of a job gives the CRM managers one activity."""
         if not failures:
-            return self.browse()
+            return
         known = {skip.res_id: skip for skip in self}
         now = self.env.cr.now()
         cron = self._stp_job_cron(job)
         new_values = []
         for record, error, details in failures:
-            values = {"error": str(error), "error_details": details, "date_last": now, "state": "skipped"}
+            values = {
+                "error": str(error) or repr(error),
+                "error_details": details,
+                "date_last": now,
+                "state": "skipped",
+            }
             if skip := known.get(record.id):
                 skip.write(dict(values, failure_count=skip.failure_count + 1))
                 continue
@@ -110,7 +115,6 @@ class StpCrmJobSkip(models.Model):
         created = self.sudo().with_context(mail_create_nolog=True, mail_create_nosubscribe=True).create(new_values)
         if created and not known:
             created[0]._stp_notify_managers()
-        return created
 
     @api.model
     def _stp_job_cron(self, job):
