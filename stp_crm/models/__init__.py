@@ -39,3 +39,4 @@ from . import stp_crm_campaign
 from . import stp_crm_campaign_line
 from . import res_partner_campaign
 from . import account_chart_template
+from . import stp_crm_job_skip

@@ -6,6 +6,8 @@ from odoo.osv import expression
 from odoo.tools import SQL
 from odoo.tools.misc import format_date, format_datetime
 
+from odoo.addons.rating.models import rating_data
+
 from .cron_batch import run_batch
 from .reader_lang import for_reader
 
@@ -653,6 +655,75 @@ class StpCrmTicket(models.Model):
     # ------------------------------------------------------------------
     # Rating
     # ------------------------------------------------------------------
+    # A ticket's rating is for its team, the rated person and the CRM managers (record
+    # rules of rating.rating): its figures are computed with the reader's rights, so that
+    # who reads the ticket but not its rating reads empty values (rating.mixin computes
+    # them as superuser, and stores the last value); each reader's are cached apart.
+    rating_last_value = fields.Float(
+        compute="_compute_rating_last", store=False, compute_sudo=False, depends_context=("uid",)
+    )
+    rating_last_feedback = fields.Text(
+        related=False, compute="_compute_rating_last", compute_sudo=False, depends_context=("uid",)
+    )
+    rating_last_image = fields.Binary(
+        related=False, compute="_compute_rating_last", compute_sudo=False, depends_context=("uid",)
+    )
+    rating_last_text = fields.Selection(
+        rating_data.RATING_TEXT,
+        related=False,
+        compute="_compute_rating_last",
+        compute_sudo=False,
+        depends_context=("uid",),
+    )
+    rating_count = fields.Integer(compute_sudo=False, depends_context=("uid",))
+    rating_avg = fields.Float(compute_sudo=False, depends_context=("uid",))
+    rating_avg_text = fields.Selection(compute_sudo=False, depends_context=("uid",))
+    rating_percentage_satisfaction = fields.Float(compute_sudo=False, depends_context=("uid",))
+
+    def _stp_readable_ratings(self):
+        """The ratings of the tickets ``self`` the reader may read, latest first."""
+        ratings = self.env["rating.rating"]
+        if not ratings.has_access("read"):
+            return ratings
+        return ratings.search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
+
+    @api.depends("rating_ids.rating", "rating_ids.consumed", "rating_ids.feedback")
+    def _compute_rating_last(self):
+        latest, consumed = {}, {}
+        for rating in self._stp_readable_ratings():
+            latest.setdefault(rating.res_id, rating)
+            if rating.consumed:
+                consumed.setdefault(rating.res_id, rating)
+        no_rating = self.env["rating.rating"]
+        for ticket in self:
+            rating = latest.get(ticket.id, no_rating)
+            ticket.rating_last_value = consumed.get(ticket.id, no_rating).rating
+            ticket.rating_last_feedback = rating.feedback
+            ticket.rating_last_image = rating.rating_image
+            ticket.rating_last_text = rating.rating_text
+
+    def _compute_rating_stats(self):
+        if self.env["rating.rating"].has_access("read"):
+            return super()._compute_rating_stats()
+        self.rating_count = self.rating_avg = 0
+        return None
+
+    def _compute_rating_satisfaction(self):
+        if self.env["rating.rating"].has_access("read"):
+            return super()._compute_rating_satisfaction()
+        self.rating_percentage_satisfaction = -1
+        return None
+
+    def _read_format(self, fnames, load="_classic_read"):
+        """``rating_ids`` lists the ratings the reader may read (a one2many lists them all)."""
+        result = super()._read_format(fnames, load)
+        if "rating_ids" in fnames and not self.env.su:
+            readable = set(self._stp_readable_ratings().ids)
+            for values in result:
+                if "rating_ids" in values:
+                    values["rating_ids"] = [rating_id for rating_id in values["rating_ids"] if rating_id in readable]
+        return result
+
     def _stp_send_rating_requests(self):
         for ticket in self.filtered(lambda t: not t.merged_into_id):  # a merged duplicate is not rated
             template = ticket.stage_id.rating_template_id
