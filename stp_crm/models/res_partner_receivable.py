@@ -6,6 +6,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from .cron_batch import run_batch
+from .reader_lang import for_reader
 from .res_partner import INVOICING_READ
 
 # Receivables are accounting figures: invoicing or accounting read rights (INVOICING_READ).
@@ -191,7 +192,7 @@ class ResPartner(models.Model):
         """Name and description of the partner's dunning plan, in the partner's language
         (else the company's): the cron has no reader to take it from."""
         self.ensure_one()
-        env = self.with_context(lang=self.lang or company.partner_id.lang).env
+        env = for_reader(self, self, company).env
         return {
             "name": env._("Collect overdue receivables: %(customer)s", customer=self.name),
             "description": env._(
