@@ -84,11 +84,26 @@ find_python() {
     PYTHON="$venv/bin/python"
 }
 
-# The tools of PYTHON_PACKAGES, added to the chosen Python when one is missing.
+# The tools of PYTHON_PACKAGES, added to the chosen Python once: a stamp named after that
+# Python and the package list (in .venv, or .cache for another Python) skips the check on the
+# next runs; a changed list makes a new stamp. The import check sees Odoo (pytest_odoo imports it).
+tools_stamp() {
+    local key dir="$CACHE_DIR"
+    key=$(printf '%s\n' "$PYTHON" "${PYTHON_PACKAGES[@]}" | sha1sum | cut -c1-16)
+    [ "$PYTHON" = "$PROJECT_DIR/.venv/bin/python" ] && dir="$PROJECT_DIR/.venv"
+    echo "$dir/.stp_crm-tools-$key"
+}
+
 ensure_python_tools() {
-    (cd / && "$PYTHON" -c 'import websocket, phonenumbers, pytest_odoo, pylint, whool' 2>/dev/null) && return
-    log "installing ${PYTHON_PACKAGES[*]}"
-    "$PYTHON" -m pip install -q "${PYTHON_PACKAGES[@]}"
+    local stamp
+    stamp="$(tools_stamp)"
+    [ -f "$stamp" ] && return
+    if ! (cd / && PYTHONPATH="$ODOO_SRC${PYTHONPATH:+:$PYTHONPATH}" "$PYTHON" -c \
+        'import odoo, websocket, phonenumbers, pytest_odoo, pylint, whool' 2>/dev/null); then
+        log "installing ${PYTHON_PACKAGES[*]}"
+        "$PYTHON" -m pip install -q "${PYTHON_PACKAGES[@]}"
+    fi
+    mkdir -p "$(dirname "$stamp")" && touch "$stamp"
 }
 
 # --- PostgreSQL --------------------------------------------------------------

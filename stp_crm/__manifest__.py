@@ -38,6 +38,7 @@
         "security/stp_crm_finance_security.xml",
         "security/stp_crm_analysis_security.xml",
         "security/stp_crm_campaign_security.xml",
+        "security/stp_crm_job_skip_security.xml",
         "data/stp_crm_partner_data.xml",
         "data/stp_crm_sequence_data.xml",
         "data/stp_crm_contract_data.xml",
@@ -83,10 +84,13 @@
         "views/stp_crm_campaign_views.xml",
         "views/res_partner_campaign_views.xml",
         "views/stp_crm_campaign_menus.xml",
+        "views/stp_crm_job_skip_views.xml",
         "reports/stp_crm_contract_report.xml",
         "reports/stp_crm_ticket_report.xml",
         "reports/stp_crm_customer_profile_report.xml",
         "reports/stp_crm_report_templates.xml",
+        "wizards/stp_crm_ticket_merge.xml",
+        "wizards/stp_crm_ticket_split.xml",
     ],
     "demo": [
         "demo/stp_crm_partner_demo.xml",
@@ -99,10 +103,14 @@
         "demo/crm_lead_demo.xml",
         "demo/stp_crm_campaign_demo.xml",
         "demo/res_company_demo.xml",
+        "demo/stp_crm_sale_demo.xml",
     ],
     "assets": {
         "web.report_assets_common": [
             "stp_crm/static/src/scss/report_fonts.scss",
+        ],
+        "web.assets_backend": [
+            "stp_crm/static/src/js/ticket_split_message_action.js",
         ],
         "web.assets_tests": [
             "stp_crm/static/tests/tours/*.js",

@@ -39,3 +39,5 @@ from . import res_partner_ltv
 from . import stp_crm_campaign
 from . import stp_crm_campaign_line
 from . import res_partner_campaign
+from . import account_chart_template
+from . import stp_crm_job_skip

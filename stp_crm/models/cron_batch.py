@@ -4,6 +4,7 @@ ir.cron commits and calls the job again while records remain. Several cron worke
 servers can run the jobs without waiting on each other or on users."""
 
 import logging
+import traceback
 from datetime import timedelta
 
 from psycopg2.extensions import TransactionRollbackError
@@ -24,21 +25,62 @@ def run_batch(model, steps, batch_size, job):
     ``steps`` is a list of ``(domain, process)``: records of ``domain`` still to do
     and ``process(records)`` doing them (which must take them out of ``domain``).
     Steps are served in order until the batch is full. ``job`` names the cron in
-    the logs. Returns ``(done, remaining)``."""
-    failed_ids = _recent_failures(model, job)
+    the logs and in the skipped records (``stp.crm.job.skip``). Returns ``(done, remaining)``.
+
+    A record that fails is set aside (a skipped record shown to the administrators) and
+    counts as done. A batch of which every record failed is no progress: it is logged as
+    an error and reported as nothing done, so that ir.cron ends the run there instead of
+    going through every record the same way; its next run tries again."""
+    skips = model.env["stp.crm.job.skip"]._stp_of_job(model, job)
+    # The database's clock, the one that dated the failures (an Odoo server's clock may differ).
+    failed_ids = skips._stp_set_aside_ids(model.env.cr.now() - CRON_RETRY_DELAY)
+    skips -= _forget_skips_not_pending(model, steps, skips.filtered(lambda skip: skip.res_id not in failed_ids))
     done = 0
+    processed = model.browse()
+    failures = []
     for domain, process in steps:
         if done >= batch_size:
             break
         records = _claim(model, _without(domain, failed_ids), batch_size - done)
-        failed_ids += _process_safely(records, process, job)
-        done += len(records)  # failed records count as done: logged and set aside
+        step_failures = _process_safely(records, process, job)
+        failures += step_failures
+        failed_ids += [record.id for record, _error, _details in step_failures]
+        processed |= records
+        done += len(records)  # failed records count as done: set aside
+    succeeded = set((processed - model.browse(failed_ids)).ids)
+    handled = skips.filtered(lambda skip: skip.res_id in succeeded)
+    handled.unlink()
+    (skips - handled)._stp_record_failures(job, failures)
     remaining = sum(
         model.with_context(active_test=False).search_count(_without(domain, failed_ids)) for domain, _process in steps
     )
+    if done and len(failures) == done:
+        _logger.error(
+            "%s: every one of the %s %s records of the batch failed (see STP CRM > Configuration > Skipped "
+            "Records); the job stops here until its next run, %s records left",
+            job,
+            done,
+            model._name,
+            remaining,
+        )
+        done = 0
     model.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
     _logger.info("%s: %s %s records processed, %s left for the next call", job, done, model._name, remaining)
     return done, remaining
+
+
+def _forget_skips_not_pending(model, steps, skips):
+    """The ``skips`` due for a retry whose record the job has nothing to do for any more
+    (deleted, or done another way) are over. Returns them."""
+    if not skips:
+        return skips
+    ids = skips.mapped("res_id")
+    pending = set()
+    for domain, _process in steps:
+        pending.update(model.with_context(active_test=False).search(expression.AND([domain, [("id", "in", ids)]])).ids)
+    over = skips.filtered(lambda skip: skip.res_id not in pending)
+    over.unlink()
+    return over
 
 
 def _claim(model, domain, limit):
@@ -55,7 +97,8 @@ def _claim(model, domain, limit):
 def _process_safely(records, process, job):
     """``process`` the whole batch in one savepoint (its grouped queries stay grouped);
     if it raises, again record by record, each in its own savepoint: a bad record is
-    logged and set aside while the others are processed. Returns the failed ids."""
+    logged and set aside while the others are processed. Returns the failures, a list
+    of ``(record, error, traceback)``."""
     if not records:
         return []
     try:
@@ -66,7 +109,7 @@ def _process_safely(records, process, job):
         raise  # a concurrent update, not a bad record: ir.cron retries the whole call
     except Exception:  # noqa: BLE001 - any error: find the culprit record by record below
         _logger.info("%s: batch of %s failed, retrying record by record", job, len(records))
-    failed_ids = []
+    failures = []
     for record in records:
         try:
             with records.env.cr.savepoint():
@@ -75,13 +118,13 @@ def _process_safely(records, process, job):
             raise
         except Exception as error:  # noqa: BLE001 - one bad record must not stop the job
             _record_failure(record, job, error)
-            failed_ids.append(record.id)
-    return failed_ids
+            failures.append((record, error, traceback.format_exc()))
+    return failures
 
 
 def _record_failure(record, job, error):
     _logger.error("%s: %s skipped: %s", job, record, error, exc_info=True)
-    # In Settings > Technical > Logging for the admin; also how later calls skip it.
+    # In Settings > Technical > Logging for the admin, one line per failure.
     record.env["ir.logging"].sudo().create(
         {
             "name": __name__,
@@ -94,20 +137,6 @@ def _record_failure(record, job, error):
             "line": str(record.id),
         }
     )
-
-
-def _recent_failures(model, job):
-    # The database's clock, the one that dated the logs (an Odoo server's clock may differ).
-    since = model.env.cr.now() - CRON_RETRY_DELAY
-    logs = (
-        model.env["ir.logging"]
-        .sudo()
-        .search_fetch(
-            [("path", "=", model._name), ("func", "=", job), ("type", "=", "server"), ("create_date", ">=", since)],
-            ["line"],
-        )
-    )
-    return [int(line) for line in logs.mapped("line")]
 
 
 def _without(domain, ids):

@@ -13,6 +13,8 @@ STP_TIER_DEFAULT_THRESHOLDS = {
 }
 # The CRM's settings are the staff's: portal users read their company, not these.
 STAFF = "base.group_user"
+CRM_USER = "stp_crm.group_stp_crm_user"
+CRM_MANAGER = "stp_crm.group_stp_crm_manager"
 
 
 class ResCompany(models.Model):
@@ -173,3 +175,46 @@ class ResCompany(models.Model):
                         company=company.display_name,
                     )
                 )
+
+    stp_collections_user_id = fields.Many2one(
+        "res.users",
+        string="CRM Manager for Collections",
+        domain="[('share', '=', False), ('company_ids', 'in', id)]",
+        help="Owner of the dunning plans of customers without a salesperson in this company. "
+        "When empty, the company's first CRM manager.",
+        groups=STAFF,
+    )
+
+    @api.constrains("stp_collections_user_id")
+    def _check_stp_collections_user(self):
+        for company in self:
+            user = company.stp_collections_user_id
+            if user and (company not in user.company_ids or not user.has_group(CRM_USER)):
+                raise ValidationError(
+                    _(
+                        "The CRM manager for collections of %(company)s must be a CRM user of this company, "
+                        "which %(user)s is not.",
+                        company=company.display_name,
+                        user=user.display_name,
+                    )
+                )
+
+    def _stp_collections_user(self):
+        """Who collects the receivables of customers without a salesperson: the setting,
+        else the company's first CRM manager (an empty recordset when it has none)."""
+        self.ensure_one()
+        if self.stp_collections_user_id:
+            return self.stp_collections_user_id
+        return (
+            self.env["res.users"]
+            .sudo()
+            .search(
+                [
+                    ("share", "=", False),
+                    ("company_ids", "in", self.id),
+                    ("groups_id", "in", self.env.ref(CRM_MANAGER).id),
+                ],
+                order="id",
+                limit=1,
+            )
+        )

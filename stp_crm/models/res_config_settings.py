@@ -19,3 +19,8 @@ class ResConfigSettings(models.TransientModel):
     stp_ltv_medium_threshold = fields.Monetary(
         related="company_id.stp_ltv_medium_threshold", readonly=False, currency_field="company_currency_id"
     )
+    stp_collections_user_id = fields.Many2one(
+        related="company_id.stp_collections_user_id",
+        readonly=False,
+        domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
+    )

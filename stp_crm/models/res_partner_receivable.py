@@ -6,6 +6,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from .cron_batch import run_batch
+from .reader_lang import for_reader
 from .res_partner import INVOICING_READ
 
 # Receivables are accounting figures: invoicing or accounting read rights (INVOICING_READ).
@@ -166,26 +167,39 @@ class ResPartner(models.Model):
 
     def _stp_start_dunning(self, company):
         """Open an overdue episode for each partner of ``self`` in ``company``: a work plan
-        'collect the overdue receivables' for its salesperson, due in a few days."""
+        'collect the overdue receivables' for its salesperson (else the company's CRM
+        manager for collections), due in a few days. Its text names no amount: who owes
+        what stays in the receivable fields, for invoicing readers."""
         deadline = fields.Datetime.now() + timedelta(days=DUNNING_DEADLINE_DAYS)
+        collector = company._stp_collections_user()
         self.env["stp.crm.work.plan"].sudo().with_company(company).create(
             [
                 {
-                    "name": _("Collect overdue receivables: %(customer)s", customer=partner.name),
+                    **partner._stp_dunning_texts(company),
                     "partner_id": partner.id,
-                    "user_id": partner.user_id.id if company in partner.user_id.company_ids else False,
+                    "user_id": (partner.user_id if company in partner.user_id.company_ids else collector).id,
                     "company_id": company.id,
                     "is_urgent": True,
                     "is_important": True,
                     "date_deadline": deadline,
                     "stp_dunning_open": True,
-                    "description": _(
-                        "Overdue: %(amount)s", amount=company.currency_id.format(partner.stp_receivable_overdue)
-                    ),
                 }
                 for partner in self.with_company(company)
             ]
         )
+
+    def _stp_dunning_texts(self, company):
+        """Name and description of the partner's dunning plan, in the partner's language
+        (else the company's): the cron has no reader to take it from."""
+        self.ensure_one()
+        env = for_reader(self, self, company).env
+        return {
+            "name": env._("Collect overdue receivables: %(customer)s", customer=self.name),
+            "description": env._(
+                "Some invoices of this customer are past due: see the Receivables tab of the customer "
+                "and agree on a payment date."
+            ),
+        }
 
     @api.model
     def _stp_close_dunning_episodes(self):

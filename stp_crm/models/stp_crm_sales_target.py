@@ -56,6 +56,22 @@ class StpCrmSalesTarget(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._stp_check_quarter_given(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._stp_check_quarter_given(vals)
+        return super().write(vals)
+
+    @api.model
+    def _stp_check_quarter_given(self, vals):
+        """The quarter may change, not be cleared (left out of ``create``, it is the current one)."""
+        if "date_start" in vals and not vals["date_start"]:
+            raise ValidationError(_("A sales target needs its quarter (the first day of the quarter)."))
+
     @api.constrains("amount")
     def _check_amount(self):
         if any(target.amount < 0 for target in self):

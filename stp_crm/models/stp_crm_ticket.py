@@ -6,6 +6,8 @@ from odoo.osv import expression
 from odoo.tools import SQL
 from odoo.tools.misc import format_date, format_datetime
 
+from odoo.addons.rating.models import rating_data
+
 from .cron_batch import run_batch
 from .reader_lang import for_reader
 
@@ -237,6 +239,24 @@ class StpCrmTicket(models.Model):
         check_company=True,
         groups=INTERNAL,
     )
+    # Merge and split (wizards stp.crm.ticket.merge / stp.crm.ticket.split)
+    merged_into_id = fields.Many2one(
+        "stp.crm.ticket",
+        string="Merged Into",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        tracking=True,
+        help="The ticket this duplicate was merged into: its messages, attachments and transfers are there.",
+    )
+    split_from_id = fields.Many2one(
+        "stp.crm.ticket",
+        string="Split From",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The ticket this one was split from.",
+    )
 
     _sql_constraints = [
         ("number_company_uniq", "UNIQUE(number, company_id)", "The ticket number must be unique per company."),
@@ -333,9 +353,11 @@ class StpCrmTicket(models.Model):
             domains.append(["&", ("date_closed", "=", False), *open_domains[state]])
         return expression.OR(domains) if domains else expression.FALSE_DOMAIN
 
-    @api.depends("date_closed")
+    @api.depends("date_closed", "merged_into_id")
     def _compute_close_figures(self):
-        """Frozen when the ticket is closed: depends on the closing date only."""
+        """Frozen when the ticket is closed: depends on the closing date only. A
+        duplicate closed by a merge keeps its final SLA state but was not resolved:
+        no resolution figures, out of the averages and the count."""
         for ticket in self:
             if not ticket.date_closed:
                 ticket.sla_final_state = False
@@ -344,12 +366,13 @@ class StpCrmTicket(models.Model):
                 ticket.resolution_hours = 0.0
                 ticket.closed_count = 0
                 continue
-            ticket.closed_count = 1
             ticket.sla_final_state = ticket._stp_sla_state_at(ticket.date_closed)
-            ticket.sla_success = ticket.sla_final_state != "breached"
+            resolved = not ticket.merged_into_id
+            ticket.closed_count = 1 if resolved else 0
+            ticket.sla_success = resolved and ticket.sla_final_state != "breached"
             ticket.sla_success_rate = 100.0 if ticket.sla_success else 0.0
             opened = ticket.create_date or ticket.date_closed
-            ticket.resolution_hours = (ticket.date_closed - opened).total_seconds() / 3600
+            ticket.resolution_hours = (ticket.date_closed - opened).total_seconds() / 3600 if resolved else 0.0
 
     @api.depends(
         "lot_id",
@@ -622,8 +645,77 @@ class StpCrmTicket(models.Model):
     # ------------------------------------------------------------------
     # Rating
     # ------------------------------------------------------------------
-    def _stp_send_rating_requests(self):
+    # A ticket's rating is for its team, the rated person and the CRM managers (record
+    # rules of rating.rating): its figures are computed with the reader's rights, so that
+    # who reads the ticket but not its rating reads empty values (rating.mixin computes
+    # them as superuser, and stores the last value); each reader's are cached apart.
+    rating_last_value = fields.Float(
+        compute="_compute_rating_last", store=False, compute_sudo=False, depends_context=("uid",)
+    )
+    rating_last_feedback = fields.Text(
+        related=False, compute="_compute_rating_last", compute_sudo=False, depends_context=("uid",)
+    )
+    rating_last_image = fields.Binary(
+        related=False, compute="_compute_rating_last", compute_sudo=False, depends_context=("uid",)
+    )
+    rating_last_text = fields.Selection(
+        rating_data.RATING_TEXT,
+        related=False,
+        compute="_compute_rating_last",
+        compute_sudo=False,
+        depends_context=("uid",),
+    )
+    rating_count = fields.Integer(compute_sudo=False, depends_context=("uid",))
+    rating_avg = fields.Float(compute_sudo=False, depends_context=("uid",))
+    rating_avg_text = fields.Selection(compute_sudo=False, depends_context=("uid",))
+    rating_percentage_satisfaction = fields.Float(compute_sudo=False, depends_context=("uid",))
+
+    def _stp_readable_ratings(self):
+        """The ratings of the tickets ``self`` the reader may read, latest first."""
+        ratings = self.env["rating.rating"]
+        if not ratings.has_access("read"):
+            return ratings
+        return ratings.search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
+
+    @api.depends("rating_ids.rating", "rating_ids.consumed", "rating_ids.feedback")
+    def _compute_rating_last(self):
+        latest, consumed = {}, {}
+        for rating in self._stp_readable_ratings():
+            latest.setdefault(rating.res_id, rating)
+            if rating.consumed:
+                consumed.setdefault(rating.res_id, rating)
+        no_rating = self.env["rating.rating"]
         for ticket in self:
+            rating = latest.get(ticket.id, no_rating)
+            ticket.rating_last_value = consumed.get(ticket.id, no_rating).rating
+            ticket.rating_last_feedback = rating.feedback
+            ticket.rating_last_image = rating.rating_image
+            ticket.rating_last_text = rating.rating_text
+
+    def _compute_rating_stats(self):
+        if self.env["rating.rating"].has_access("read"):
+            return super()._compute_rating_stats()
+        self.rating_count = self.rating_avg = 0
+        return None
+
+    def _compute_rating_satisfaction(self):
+        if self.env["rating.rating"].has_access("read"):
+            return super()._compute_rating_satisfaction()
+        self.rating_percentage_satisfaction = -1
+        return None
+
+    def _read_format(self, fnames, load="_classic_read"):
+        """``rating_ids`` lists the ratings the reader may read (a one2many lists them all)."""
+        result = super()._read_format(fnames, load)
+        if "rating_ids" in fnames and not self.env.su:
+            readable = set(self._stp_readable_ratings().ids)
+            for values in result:
+                if "rating_ids" in values:
+                    values["rating_ids"] = [rating_id for rating_id in values["rating_ids"] if rating_id in readable]
+        return result
+
+    def _stp_send_rating_requests(self):
+        for ticket in self.filtered(lambda t: not t.merged_into_id):  # a merged duplicate is not rated
             template = ticket.stage_id.rating_template_id
             partner = ticket.partner_id
             if template and partner and partner != self.env.user.partner_id:
@@ -634,10 +726,12 @@ class StpCrmTicket(models.Model):
         # An open ticket has no resolution time nor SLA result yet: its zeros
         # stay out of the averages (pivot, graph, read_group over RPC).
         fname, _sep, func = aggregate_spec.partition(":")
+        # Duplicates closed by a merge were not resolved: they stay out too.
         if fname in CLOSED_ONLY_FIGURES and func == "avg":
             return SQL(
-                "AVG(CASE WHEN %s IS NOT NULL THEN %s END)",
+                "AVG(CASE WHEN %s IS NOT NULL AND %s IS NULL THEN %s END)",
                 self._field_to_sql(self._table, "date_closed", query),
+                self._field_to_sql(self._table, "merged_into_id", query),
                 self._field_to_sql(self._table, fname, query),
             )
         return super()._read_group_select(aggregate_spec, query)
@@ -673,6 +767,20 @@ class StpCrmTicket(models.Model):
             partners = self.env["res.partner"].with_context(default_company_id=company.id)
             partner = partners.browse(partners.name_create(email_from)[0])
         return partner
+
+    def message_update(self, msg_dict, update_vals=None):
+        # A reply to a merged duplicate's thread belongs to the ticket it was merged into.
+        if self.merged_into_id:
+            return self.merged_into_id.message_update(msg_dict, update_vals=update_vals)
+        return super().message_update(msg_dict, update_vals=update_vals)
+
+    @api.returns("mail.message", lambda value: value.id)
+    def message_post(self, **kwargs):
+        # The mail gateway posts the reply on the thread it found (from_alias):
+        # on a merged duplicate, the reply goes to the ticket it was merged into.
+        if self.env.context.get("from_alias") and len(self) == 1 and self.merged_into_id:
+            return self.merged_into_id.message_post(**kwargs)
+        return super().message_post(**kwargs)
 
     def _message_get_suggested_recipients(self):
         recipients = super()._message_get_suggested_recipients()

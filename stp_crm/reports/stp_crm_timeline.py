@@ -141,7 +141,15 @@ class StpCrmTimeline(models.Model):
             "company_id",
             "commercial_partner_id",
         ],
-        "stp.crm.ticket": ["number", "name", "create_date", "user_id", "company_id", "commercial_partner_id"],
+        "stp.crm.ticket": [
+            "number",
+            "name",
+            "create_date",
+            "user_id",
+            "company_id",
+            "commercial_partner_id",
+            "merged_into_id",
+        ],
         "res.partner": ["commercial_partner_id"],
         "res.company": ["currency_id"],
     }
@@ -314,9 +322,9 @@ class StpCrmTimeline(models.Model):
                 number=8,
                 event_type="ticket",
                 alias="t",
-                # Service tickets, when they were opened.
+                # Service tickets, when they were opened; a merged duplicate is its target's.
                 from_=SQL("stp_crm_ticket t"),
-                where=SQL("t.commercial_partner_id IS NOT NULL"),
+                where=SQL("t.commercial_partner_id IS NOT NULL AND t.merged_into_id IS NULL"),
                 partner_id=SQL("t.commercial_partner_id"),
                 date=SQL("t.create_date"),
                 name=SQL("CONCAT_WS(' - ', t.number, t.name)"),

@@ -53,5 +53,8 @@ from . import test_campaign_xmlrpc
 from . import test_report_pdf_text
 from . import test_age_band
 from . import test_displays
+from . import test_demo_data
+from . import test_campaign_rights
+from . import test_campaign_trust_xmlrpc
 from . import test_guarded_mixin
 from . import test_readonly_fields_xmlrpc

@@ -146,6 +146,14 @@ class TestSalesTarget(ForecastCommon):
         # A team target for the same quarter is another target
         self._target(user_id=False, team_id=self.team.id)
 
+    def test_the_quarter_cannot_be_cleared(self):
+        target = self._target()
+        with self.assertRaisesRegex(ValidationError, "needs its quarter"):
+            target.write({"date_start": False})
+        self.assertEqual(str(target.date_start), "2026-10-01", "nothing written")
+        with self.assertRaisesRegex(ValidationError, "needs its quarter"):
+            self._target(date_start=False)
+
     def test_only_managers_write_targets_users_read_their_own_and_their_teams(self):
         own = self._target()
         team = self._target(user_id=False, team_id=self.team.id)

@@ -92,6 +92,16 @@ class TestReadonlyFieldsXmlRpc(HttpCase, StpCrmUsersMixin):
             env["stp.crm.investment"].create(
                 {"name": "Đầu tư chỉ đọc", "amount": 1000.0, "date": "2026-11-01", "category": "project_setup"}
             ),
+            env["stp.crm.job.skip"].create(
+                {
+                    "name": customer.display_name,
+                    "job": "_cron_stp_ltv",
+                    "res_model": "res.partner",
+                    "res_id": customer.id,
+                    "date_first": NOW,
+                    "date_last": NOW,
+                }
+            ),
             env["stp.crm.forecast.snapshot"].create(
                 {"date": "2026-11-16", "lead_id": lead.id, "category": "pipeline", "company_id": env.company.id}
             ),

@@ -1,7 +1,7 @@
 from datetime import date, timedelta
 
 from odoo import Command
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import StpCrmAccountCommon, cron_drain, freeze_test_clock
@@ -199,7 +199,9 @@ class TestDunning(StpCrmReceivableCommon):
         self.assertEqual(plan.user_id, self.stp_user)
         self.assertEqual(plan.quadrant, "do_first")
         self.assertEqual(plan.date_deadline.date(), TODAY + timedelta(days=7))
-        self.assertIn("1,000.00", str(plan.description))
+        # Who owes what stays in the receivable fields (invoicing readers): the plan names no amount.
+        self.assertNotIn("1,000", str(plan.description))
+        self.assertIn("past due", str(plan.description))
         self.assertTrue(plan.stp_dunning_open)
         # Still overdue, more overdue, the plan done: the episode goes on, no second plan.
         self._invoice_due(self.customer, 300, 2)
@@ -217,6 +219,51 @@ class TestDunning(StpCrmReceivableCommon):
         new_plan = self._dunning_plans() - plan
         self.assertEqual(len(new_plan), 1)
         self.assertTrue(new_plan.stp_dunning_open)
+
+    def test_without_salesperson_the_collections_manager_owns_the_plan(self):
+        self.customer.user_id = False
+        settings = self.env["res.config.settings"].create({"stp_collections_user_id": self.stp_manager.id})
+        settings.execute()
+        self.assertEqual(self.company.stp_collections_user_id, self.stp_manager)
+        self._invoice_due(self.customer, 1000, 5)
+        cron_drain(self.env, DUNNING_CRON)
+        plan = self._dunning_plans()
+        self.assertEqual(plan.user_id, self.stp_manager)
+        self.assertFalse(plan.with_user(self.crm_only).search([("id", "=", plan.id)]), "not shown to every CRM user")
+
+    def test_collections_manager_defaults_to_the_first_crm_manager(self):
+        self.assertFalse(self.company.stp_collections_user_id)
+        managers = (
+            self.env.ref("stp_crm.group_stp_crm_manager")
+            .users.filtered(lambda user: not user.share and self.company in user.company_ids)
+            .sorted("id")
+        )
+        self.assertIn(self.stp_manager, managers)
+        self.assertEqual(self.company._stp_collections_user(), managers[0])
+        self.customer.user_id = False
+        self._invoice_due(self.customer, 1000, 5)
+        cron_drain(self.env, DUNNING_CRON)
+        self.assertEqual(self._dunning_plans().user_id, managers[0])
+
+    def test_collections_manager_is_a_crm_user_of_the_company(self):
+        with self.assertRaises(ValidationError):
+            self.company.stp_collections_user_id = self.plain_employee
+
+    def test_plan_texts_in_the_customer_language(self):
+        self.env["res.lang"]._activate_lang("vi_VN")
+        self.env["ir.module.module"]._load_module_terms(["stp_crm"], ["vi_VN"], overwrite=True)
+        no_language = self.env["res.partner"].create({"name": "Công ty Không Ngôn Ngữ", "is_company": True})
+        no_language.lang = False
+        self.customer.lang = "en_US"
+        self.company.partner_id.lang = "vi_VN"
+        self._invoice_due(self.customer, 1000, 5)
+        self._invoice_due(no_language, 1000, 5)
+        cron_drain(self.env, DUNNING_CRON)
+        english = self._dunning_plans()
+        self.assertEqual(english.name, "Collect overdue receivables: Công ty Khách Hàng")
+        vietnamese = self.env["stp.crm.work.plan"].search([("partner_id", "=", no_language.id)])
+        self.assertEqual(vietnamese.name, "Thu hồi công nợ quá hạn: Công ty Không Ngôn Ngữ")
+        self.assertIn("quá hạn", str(vietnamese.description))
 
     def test_nothing_overdue_no_plan(self):
         self._invoice_due(self.customer, 1000, 0)

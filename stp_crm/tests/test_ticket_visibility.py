@@ -83,6 +83,36 @@ class TestTicketVisibility(TicketCommon):
         with self.assertRaises(AccessError):
             rating.with_user(self.plain_employee).read(["rating", "feedback"])
 
+    def test_rating_figures_of_a_ticket_follow_the_rating_rules(self):
+        rating = self._rated(self.ticket)
+        # A CRM user following the ticket reads it, but not its rating (not in its team, not rated).
+        self.ticket.message_subscribe(partner_ids=self.crm_only.partner_id.ids)
+        names = ["rating_last_value", "rating_last_feedback", "rating_avg", "rating_ids", "rating_count"]
+        [outsider] = self.ticket.with_user(self.crm_only).read(names)
+        self.assertEqual(
+            {name: outsider[name] for name in names},
+            {
+                "rating_last_value": 0.0,
+                "rating_last_feedback": False,
+                "rating_avg": 0.0,
+                "rating_ids": [],
+                "rating_count": 0,
+            },
+        )
+        self.assertEqual(self.ticket.with_user(self.crm_only).rating_avg_text, "none")
+        for reader in (self.stp_user, self.stp_user_2, self.stp_manager):
+            [values] = self.ticket.with_user(reader).read(names)
+            self.assertEqual(
+                (
+                    values["rating_last_value"],
+                    values["rating_last_feedback"],
+                    values["rating_avg"],
+                    values["rating_ids"],
+                ),
+                (2.0, "Kỹ thuật viên đến trễ", 2.0, rating.ids),
+                reader.login,
+            )
+
     def test_other_ratings_keep_odoo_rules(self):
         partner_model = self.env["ir.model"]._get("res.partner")
         rating = self.env["rating.rating"].create(

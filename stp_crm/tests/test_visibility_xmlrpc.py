@@ -96,6 +96,15 @@ class TestVisibilityXmlRpc(HttpCase, StpCrmUsersMixin):
         [group] = call("stp.crm.timeline", "read_group", domain, ["amount:sum"], [])
         self.assertEqual(group["amount"], self.own_order.amount_total, "sums count only the visible rows")
 
+    def test_ticket_rating_reads_empty_for_who_may_not_read_it(self):
+        # A CRM user following the ticket reads it, not its rating (not in its team, not rated).
+        self.ticket.message_subscribe(partner_ids=self.crm_only.partner_id.ids)
+        names = ["rating_last_value", "rating_last_feedback", "rating_avg", "rating_ids"]
+        [outsider] = self._login("crm_only")("stp.crm.ticket", "read", [self.ticket.id], names)
+        self.assertEqual([outsider[name] for name in names], [0.0, False, 0.0, []], "empty values, no access error")
+        [member] = self._login("stp_user")("stp.crm.ticket", "read", [self.ticket.id], names)
+        self.assertEqual([member[name] for name in names], [3.0, "Tạm được", 3.0, self.rating.ids])
+
     def test_partner_crm_fields_are_for_crm_users(self):
         portal = self._login("portal_user")
         partner_id = self.portal_user.partner_id.id

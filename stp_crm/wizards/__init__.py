@@ -1,1 +1,3 @@
 from . import stp_crm_forecast_asof
+from . import stp_crm_ticket_merge
+from . import stp_crm_ticket_split
