@@ -82,6 +82,7 @@ class StpCrmGuardedMixin(models.AbstractModel):
     def _stp_check_guarded_create(self, vals_list):
         if is_system_write(self.env) or self.env.su:
             return
+        self.browse().check_access("create")  # no right at all: an access error, as before any guard
         defaults = {key[8:] for key in self.env.context if key.startswith("default_")}
         for vals in vals_list:
             self._stp_check_system_values(vals.keys() | defaults)
@@ -89,6 +90,7 @@ class StpCrmGuardedMixin(models.AbstractModel):
     def _stp_check_guarded_write(self, vals):
         if is_system_write(self.env):
             return
+        self.browse().check_access("write")  # no right at all: an access error, as before any guard
         state_field = self._stp_state_field
         if state_field and state_field in vals:
             raise UserError(self._stp_state_refused_message())

@@ -140,7 +140,7 @@ class TestCampaignTrustXmlRpc(HttpCase, StpCrmUsersMixin):
         call = self._login("crm_only")
         self.assertFault("not allowed", call, "stp.crm.campaign", "action_launch", [campaign_id])
         self.assertFault(
-            "set by the system",  # the shared guard of system fields
+            "not allowed",  # no write right on campaigns at all: refused before any field is looked at
             call,
             "stp.crm.campaign",
             "write",

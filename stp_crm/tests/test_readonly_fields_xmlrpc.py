@@ -144,7 +144,7 @@ class TestReadonlyFieldsXmlRpc(HttpCase, StpCrmUsersMixin):
         current = record[name]
         if field.type in ("char", "text", "html"):
             return "forged"
-        if field.type in ("integer", "float", "monetary"):
+        if field.type in ("integer", "float", "monetary", "many2one_reference"):
             return (current or 0) + 7
         if field.type == "boolean":
             return not current
