@@ -29,6 +29,7 @@
         "portal",
         "rating",
         "utm",
+        "base_address_extended",
     ],
     "external_dependencies": {"python": []},
     "data": [
@@ -86,6 +87,8 @@
         "reports/stp_crm_contract_report.xml",
         "reports/stp_crm_ticket_report.xml",
         "reports/stp_crm_customer_profile_report.xml",
+        "data/stp_crm_vietnam_map_data.xml",
+        "views/res_partner_address_2025_views.xml",
     ],
     "demo": [
         "demo/stp_crm_partner_demo.xml",

@@ -37,3 +37,5 @@ from . import res_partner_ltv
 from . import stp_crm_campaign
 from . import stp_crm_campaign_line
 from . import res_partner_campaign
+from . import res_city
+from . import res_partner_address_2025
