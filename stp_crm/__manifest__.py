@@ -100,6 +100,7 @@
         "demo/stp_crm_analysis_demo.xml",
         "demo/crm_lead_demo.xml",
         "demo/stp_crm_campaign_demo.xml",
+        "demo/res_partner_address_2025_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

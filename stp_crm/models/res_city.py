@@ -13,7 +13,9 @@ class ResCity(models.Model):
         index="btree_not_null",
         help="The ward's 5-digit code in the General Statistics Office's list (Vietnam, since 1 July 2025).",
     )
-    stp_kind = fields.Selection(WARD_KINDS, string="Kind", help="Ward (phường), commune (xã) or special zone (đặc khu).")
+    stp_kind = fields.Selection(
+        WARD_KINDS, string="Kind", help="Ward (phường), commune (xã) or special zone (đặc khu)."
+    )
 
     @api.model
     def _stp_load_vietnam_wards(self):

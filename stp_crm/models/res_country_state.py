@@ -45,7 +45,7 @@ class ResCountryState(models.Model):
         index="btree_not_null",
         help="The province that absorbed this one (Vietnam, 1 July 2025). A merged province is no longer "
         "offered for new addresses; the addresses still on it are moved by the action "
-        "\"Move to the 2025 map\" of the contacts.",
+        '"Move to the 2025 map" of the contacts.',
     )
 
     @api.model
@@ -71,12 +71,19 @@ class ResCountryState(models.Model):
             state = by_code.get(code)
             if not state:
                 continue
-            values = {"stp_code": row["stp_code"] or False, "stp_merged_into_id": by_code.get(row["merged_into"], self.browse())}
+            values = {
+                "stp_code": row["stp_code"] or False,
+                "stp_merged_into_id": by_code.get(row["merged_into"], self.browse()),
+            }
             if row["name"]:
                 values["name"] = row["name"]
             if any(state[field] != value for field, value in values.items()):
-                state.write({field: value.id if isinstance(value, models.BaseModel) else value
-                             for field, value in values.items()})
+                state.write(
+                    {
+                        field: value.id if isinstance(value, models.BaseModel) else value
+                        for field, value in values.items()
+                    }
+                )
         vietnam.write(
             {
                 "enforce_cities": True,

@@ -104,8 +104,7 @@ class ResPartner(models.Model):
             "vietnam": vietnam,
             "cities": {city.stp_code: city for city in cities},
             "states": {
-                state.code: state
-                for state in self.env["res.country.state"].search([("country_id", "=", vietnam.id)])
+                state.code: state for state in self.env["res.country.state"].search([("country_id", "=", vietnam.id)])
             },
         }
         groups = defaultdict(list)

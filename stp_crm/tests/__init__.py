@@ -50,3 +50,4 @@ from . import test_migration
 from . import test_campaign
 from . import test_campaign_ui
 from . import test_campaign_xmlrpc
+from . import test_vietnam_map
