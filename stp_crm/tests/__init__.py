@@ -51,3 +51,4 @@ from . import test_campaign
 from . import test_campaign_ui
 from . import test_campaign_xmlrpc
 from . import test_vietnam_map
+from . import test_vietnam_map_xmlrpc
