@@ -7,6 +7,9 @@ WARD_KINDS = [("ward", "Ward"), ("commune", "Commune"), ("special_zone", "Specia
 
 class ResCity(models.Model):
     _inherit = "res.city"
+    # Cities' names are data (3,321 official ward names), not terms for translators: kept out of
+    # the translation templates (only the export; a name can still be translated in the database).
+    _translate = False
 
     stp_code = fields.Char(
         string="Official Code",
