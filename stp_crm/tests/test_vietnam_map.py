@@ -2,7 +2,7 @@ import ast
 from unittest.mock import patch
 
 from odoo.modules.migration import load_script
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 from odoo.tools.misc import file_path
 
 from ..tools import vn_address
@@ -264,3 +264,15 @@ class TestVietnamMapAnalysis(StpAnalysisCommon):
                 after: (self.saigon, self.saigon, "south"),
             },
         )
+
+
+@tagged("post_install", "-at_install")
+class TestVietnamMapUi(HttpCase):
+    def test_type_a_vietnamese_address(self):
+        new_test_user(self.env, "stp_map_tour", groups="base.group_user,base.group_partner_manager")
+        partner = self.env["res.partner"].create({"name": "Khách Huế", "country_id": self.env.ref("base.vn").id})
+        self.start_tour(
+            f"/odoo/action-contacts.action_contacts/{partner.id}", "stp_crm_vietnam_address_tour", login="stp_map_tour"
+        )
+        self.assertEqual(partner.state_id, state(self.env, "VN-26"))
+        self.assertEqual((partner.city_id, partner.city), (ward(self.env, "19789"), "Phường Thuận Hoá"))
