@@ -56,3 +56,5 @@ from . import test_displays
 from . import test_demo_data
 from . import test_campaign_rights
 from . import test_campaign_trust_xmlrpc
+from . import test_vietnam_map
+from . import test_vietnam_map_xmlrpc
