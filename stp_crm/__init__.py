@@ -4,3 +4,4 @@ from . import models
 from . import populate
 from . import reports
 from . import wizards
+from . import tools

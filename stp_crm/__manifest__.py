@@ -29,6 +29,7 @@
         "portal",
         "rating",
         "utm",
+        "base_address_extended",
     ],
     "external_dependencies": {"python": []},
     "data": [
@@ -91,6 +92,8 @@
         "reports/stp_crm_report_templates.xml",
         "wizards/stp_crm_ticket_merge.xml",
         "wizards/stp_crm_ticket_split.xml",
+        "data/stp_crm_vietnam_map_data.xml",
+        "views/res_partner_address_2025_views.xml",
     ],
     "demo": [
         "demo/stp_crm_partner_demo.xml",
@@ -104,6 +107,7 @@
         "demo/stp_crm_campaign_demo.xml",
         "demo/res_company_demo.xml",
         "demo/stp_crm_sale_demo.xml",
+        "demo/res_partner_address_2025_demo.xml",
     ],
     "assets": {
         "web.report_assets_common": [

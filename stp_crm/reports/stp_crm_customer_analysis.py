@@ -1,4 +1,5 @@
 import itertools
+from datetime import date
 
 from odoo import api, fields, models, tools
 from odoo.tools import SQL
@@ -6,6 +7,11 @@ from odoo.tools import SQL
 from ..models.res_country_state import REGIONS
 from ..models.res_partner import INVOICING_READ
 from ..models.stp_crm_age_band import NO_UPPER_AGE
+
+# Vietnam's map of 34 provinces (Resolution 202/2025/QH15) is in force from this day.
+MAP_2025_DATE = date(2025, 7, 1)
+# Today's province of an address's province: the absorber of a merged one.
+CURRENT_STATE = "COALESCE({0}.stp_merged_into_id, {0}.id)"
 
 # Quantities and margins of credit notes count negative (revenue already is: -balance).
 SIGN = SQL("CASE WHEN move.move_type = 'out_refund' THEN -1 ELSE 1 END")
@@ -63,9 +69,10 @@ class StpCrmCustomerAnalysis(models.Model):
             "stp_tier",
             "stp_classification",
             "stp_ltv",
+            "stp_state_before_2025_id",
         ],
         "res.company": ["stp_ltv_high_threshold", "stp_ltv_medium_threshold"],
-        "res.country.state": ["stp_region"],
+        "res.country.state": ["stp_region", "stp_merged_into_id"],
         "stp.crm.age.band": ["partner_kind", "age_from", "age_to", "company_id", "active"],
     }
 
@@ -73,7 +80,20 @@ class StpCrmCustomerAnalysis(models.Model):
     move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Invoiced Contact", readonly=True)
     commercial_partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    state_id = fields.Many2one("res.country.state", string="Province", readonly=True)
+    state_id = fields.Many2one(
+        "res.country.state",
+        string="Province",
+        readonly=True,
+        help="The customer's province today (on Vietnam's map of 1 July 2025, a merged province counts as the "
+        "province that absorbed it).",
+    )
+    invoice_state_id = fields.Many2one(
+        "res.country.state",
+        string="Province at the Invoice Date",
+        readonly=True,
+        help="The customer's province on the map in force at the invoice date: before 1 July 2025, the province "
+        "the address was on before it was moved to the 2025 map.",
+    )
     region = fields.Selection(REGIONS, string="Region", readonly=True)
     age_group = fields.Many2one(
         "stp.crm.age.band",
@@ -157,7 +177,12 @@ class StpCrmCustomerAnalysis(models.Model):
                    move.id AS move_id,
                    move.partner_id AS partner_id,
                    move.commercial_partner_id AS commercial_partner_id,
-                   COALESCE(partner.state_id, commercial.state_id) AS state_id,
+                   %(current_state)s AS state_id,
+                   CASE WHEN move.invoice_date >= %(map_2025_date)s THEN %(current_state)s
+                        WHEN partner.state_id IS NOT NULL
+                             THEN COALESCE(partner.stp_state_before_2025_id, partner.state_id)
+                        ELSE COALESCE(commercial.stp_state_before_2025_id, commercial.state_id)
+                   END AS invoice_state_id,
                    CASE WHEN partner.state_id IS NOT NULL THEN partner_state.stp_region
                         ELSE commercial_state.stp_region END AS region,
                    %(age_group)s AS age_group,
@@ -186,6 +211,12 @@ class StpCrmCustomerAnalysis(models.Model):
             default_tier=partners._fields["stp_tier"].get_company_dependent_fallback(partners) or None,
             quantity=QUANTITY,
             age_group=self._age_group(),
+            current_state=SQL(
+                "CASE WHEN partner.state_id IS NOT NULL THEN %s ELSE %s END",
+                SQL(CURRENT_STATE.format("partner_state")),
+                SQL(CURRENT_STATE.format("commercial_state")),
+            ),
+            map_2025_date=MAP_2025_DATE,
         )
 
     @api.model

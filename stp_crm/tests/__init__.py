@@ -56,5 +56,7 @@ from . import test_displays
 from . import test_demo_data
 from . import test_campaign_rights
 from . import test_campaign_trust_xmlrpc
+from . import test_vietnam_map
+from . import test_vietnam_map_xmlrpc
 from . import test_guarded_mixin
 from . import test_readonly_fields_xmlrpc
