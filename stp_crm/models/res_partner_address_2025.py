@@ -129,7 +129,7 @@ class ResPartner(models.Model):
             if values:
                 groups[tuple(sorted(values.items()))].append(partner.id)
         for values, ids in groups.items():
-            self.browse(ids).write(dict(values))
+            self.browse(ids)._stp_system_write(dict(values))  # the province before 2025 is a system field
         self._stp_write_own_address_values(own_values)
         return moved
 
