@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools.groups import CRM_MANAGER, CRM_USER, STAFF
+
 # The main company's numbering of each STP CRM document (contracts, tickets)
 SEQUENCE_XMLIDS = ("stp_crm.stp_crm_sequence_contract", "stp_crm.stp_crm_sequence_ticket")
 
@@ -11,15 +13,12 @@ STP_TIER_DEFAULT_THRESHOLDS = {
     "USD": (20_000, 4_000),
     "EUR": (20_000, 4_000),
 }
-# The CRM's settings are the staff's: portal users read their company, not these.
-STAFF = "base.group_user"
-CRM_USER = "stp_crm.group_stp_crm_user"
-CRM_MANAGER = "stp_crm.group_stp_crm_manager"
 
 
 class ResCompany(models.Model):
     _inherit = "res.company"
 
+    # The CRM's settings are the staff's (groups=STAFF): portal users read their company, not these.
     # Amounts in the company currency: their defaults follow it (a company created in
     # VND gets thresholds in đồng), and admins tune them in Settings.
     stp_tier_a_threshold = fields.Monetary(

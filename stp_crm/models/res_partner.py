@@ -7,17 +7,15 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
+from ..tools.cron_batch import run_batch
+from ..tools.groups import CRM_MANAGER, CRM_USER, INVOICING_READ
 from ..tools.guard import is_system_write, system_env
-from .cron_batch import run_batch
 
 TIERS = [("a", "A"), ("b", "B"), ("c", "C")]
 PROSPECT_QUALITIES = [("good", "Good"), ("normal", "Normal"), ("poor", "Poor")]
 TIER_BATCH_SIZE = 5000  # 2 to 20 s a call on a busy 2-core machine: well inside limit_time_real_cron
 RECENT_INTERACTION_DAYS = 90
 # Our assessment of a customer is internal: CRM users only (never portal users).
-CRM_USER = "stp_crm.group_stp_crm_user"
-# The revenue figure also needs invoicing read rights.
-INVOICING_READ = "account.group_account_invoice,account.group_account_readonly"
 RETIER_REQUEST_PARAM = "stp_crm.retier_requested"  # set when thresholds change, cleared by the cron
 
 
@@ -105,12 +103,12 @@ class ResPartner(models.Model):
         "stp.crm.installed.product",
         "partner_id",
         string="Installed Products",
-        groups="stp_crm.group_stp_crm_user",
+        groups=CRM_USER,
     )
     stp_installed_product_count = fields.Integer(
         compute="_compute_stp_installed_product_count",
         string="Installed Product Count",
-        groups="stp_crm.group_stp_crm_user",
+        groups=CRM_USER,
     )
 
     @api.depends_context("company")
@@ -381,15 +379,13 @@ class ResPartner(models.Model):
     def _stp_check_can_set_tier(self):
         """A tier set or locked by hand overrides the computed one: managers only,
         whatever the client (the form hides it, RPC must be refused too)."""
-        if not self.env.su and not self.env.user.has_group("stp_crm.group_stp_crm_manager"):
+        if not self.env.su and not self.env.user.has_group(CRM_MANAGER):
             raise AccessError(_("Only STP CRM managers can set or lock a customer's tier by hand."))
 
     # ------------------------------------------------------------------
     # Contracts
     # ------------------------------------------------------------------
-    stp_contract_count = fields.Integer(
-        compute="_compute_stp_contract_count", string="Contract Count", groups="stp_crm.group_stp_crm_user"
-    )
+    stp_contract_count = fields.Integer(compute="_compute_stp_contract_count", string="Contract Count", groups=CRM_USER)
 
     def _compute_stp_contract_count(self):
         """Contracts of the commercial partner and all its contacts, in one grouped query."""
@@ -414,12 +410,8 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
     # Service tickets
     # ------------------------------------------------------------------
-    stp_ticket_count = fields.Integer(
-        compute="_compute_stp_ticket_counts", string="Tickets", groups="stp_crm.group_stp_crm_user"
-    )
-    stp_open_ticket_count = fields.Integer(
-        compute="_compute_stp_ticket_counts", string="Open Tickets", groups="stp_crm.group_stp_crm_user"
-    )
+    stp_ticket_count = fields.Integer(compute="_compute_stp_ticket_counts", string="Tickets", groups=CRM_USER)
+    stp_open_ticket_count = fields.Integer(compute="_compute_stp_ticket_counts", string="Open Tickets", groups=CRM_USER)
 
     def _compute_stp_ticket_counts(self):
         """Tickets of the partner's company (all its contacts), open and total: one query."""
@@ -451,12 +443,12 @@ class ResPartner(models.Model):
     stp_last_interaction_date = fields.Datetime(
         string="Last Interaction",
         compute="_compute_stp_interaction_stats",
-        groups="stp_crm.group_stp_crm_user",
+        groups=CRM_USER,
     )
     stp_interaction_count_90d = fields.Integer(
         string="Interactions (90 Days)",
         compute="_compute_stp_interaction_stats",
-        groups="stp_crm.group_stp_crm_user",
+        groups=CRM_USER,
     )
 
     def _compute_stp_interaction_stats(self):

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools import vn_address
-from .cron_batch import run_batch
+from ..tools.cron_batch import run_batch
 
 ADDRESS_2025_BATCH_SIZE = 2000
 ADDRESS_TEXT_FIELDS = ("street", "street2", "city")

@@ -2,7 +2,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 
-CRM_USER = "stp_crm.group_stp_crm_user"
+from ..tools.groups import CRM_USER
 
 
 class ResPartner(models.Model):

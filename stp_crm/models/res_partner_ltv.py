@@ -1,8 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .cron_batch import run_batch
-from .res_partner import INVOICING_READ
+from ..tools.cron_batch import run_batch
+from ..tools.groups import INVOICING_READ
 
 LTV_BATCH_SIZE = 1000
 LTV_HORIZON_YEARS = 3

@@ -5,9 +5,9 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-from .cron_batch import run_batch
-from .reader_lang import for_reader
-from .res_partner import INVOICING_READ
+from ..tools.cron_batch import run_batch
+from ..tools.groups import INVOICING_READ
+from ..tools.reader_lang import for_reader
 
 # Receivables are accounting figures: invoicing or accounting read rights (INVOICING_READ).
 DUNNING_BATCH_SIZE = 500

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from ..tools.groups import STAFF
+
 
 class ResUsers(models.Model):
     _inherit = "res.users"
@@ -12,5 +14,5 @@ class ResUsers(models.Model):
         "user_id",
         "team_id",
         string="Service Teams",
-        groups="base.group_user",
+        groups=STAFF,
     )

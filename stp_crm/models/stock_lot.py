@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from ..tools.groups import CRM_USER
+
 
 class StockLot(models.Model):
     _inherit = "stock.lot"
@@ -8,6 +10,6 @@ class StockLot(models.Model):
         "stp.crm.installed.product",
         "lot_id",
         string="Installations",
-        groups="stp_crm.group_stp_crm_user",
+        groups=CRM_USER,
         help="Where the serial was delivered: its tickets follow these installations.",
     )

@@ -9,8 +9,9 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
-from .cron_batch import run_batch
-from .occasion_dates import PER_RECIPIENT_OCCASIONS, next_occasion_date, occasion_date, recipient_date
+from ..tools.cron_batch import run_batch
+from ..tools.groups import CRM_MANAGER, STOCK_USER
+from ..tools.occasion_dates import PER_RECIPIENT_OCCASIONS, next_occasion_date, occasion_date, recipient_date
 
 OCCASIONS = [
     ("company_anniversary", "Company Anniversary"),
@@ -52,8 +53,6 @@ GENERATE_BATCH_SIZE = 5000  # partners a call; 50,000 recipients in ten calls
 SEND_BATCH_SIZE = 200  # recipients a call: a delivery and a queued mail each
 INLINE_GENERATE = 1000  # the button does the first partners at once, the cron the rest
 INLINE_SEND = 50
-MANAGER = "stp_crm.group_stp_crm_manager"
-STOCK_USER = "stock.group_stock_user"  # creating and cancelling the gifts' deliveries
 TEMPLATE_MODEL = "stp.crm.campaign.line"  # what the campaign's mail and SMS templates render
 GENERATE_CRON = "stp_crm.ir_cron_stp_campaign_generate"
 SEND_CRON = "stp_crm.ir_cron_stp_campaign_send"
@@ -142,8 +141,8 @@ class StpCrmCampaign(models.Model):
     sms_template_id = fields.Many2one(
         "sms.template", string="SMS Template", domain="[('model', '=', 'stp.crm.campaign.line')]"
     )
-    budget = fields.Monetary(string="Budget", groups=MANAGER, tracking=True)
-    other_cost = fields.Monetary(string="Other Costs", groups=MANAGER, help="Cards, shipping, printing...")
+    budget = fields.Monetary(string="Budget", groups=CRM_MANAGER, tracking=True)
+    other_cost = fields.Monetary(string="Other Costs", groups=CRM_MANAGER, help="Cards, shipping, printing...")
     attribution_days = fields.Integer(
         string="Attribution Window (Days)",
         default=90,
@@ -174,16 +173,16 @@ class StpCrmCampaign(models.Model):
     delivered_count = fields.Integer(string="Delivered", compute="_compute_counts")
     responded_count = fields.Integer(string="Responded", compute="_compute_counts")
     picking_count = fields.Integer(string="Deliveries", compute="_compute_counts")
-    cost = fields.Monetary(string="Cost", compute="_compute_results", groups=MANAGER)
-    revenue_after = fields.Monetary(string="Revenue After", compute="_compute_results", groups=MANAGER)
-    roi = fields.Float(string="ROI (%)", compute="_compute_results", groups=MANAGER)
+    cost = fields.Monetary(string="Cost", compute="_compute_results", groups=CRM_MANAGER)
+    revenue_after = fields.Monetary(string="Revenue After", compute="_compute_results", groups=CRM_MANAGER)
+    roi = fields.Float(string="ROI (%)", compute="_compute_results", groups=CRM_MANAGER)
     control_revenue_after = fields.Monetary(
-        string="Comparison Group Revenue", compute="_compute_results", groups=MANAGER
+        string="Comparison Group Revenue", compute="_compute_results", groups=CRM_MANAGER
     )
     uplift_revenue = fields.Monetary(
         string="Uplift",
         compute="_compute_results",
-        groups=MANAGER,
+        groups=CRM_MANAGER,
         help="Revenue per recipient minus revenue per member of the comparison group, times the recipients.",
     )
 

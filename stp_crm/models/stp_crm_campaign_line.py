@@ -6,9 +6,9 @@ from odoo.fields import Command
 from odoo.osv import expression
 from odoo.tools import SQL
 
-from .occasion_dates import PER_RECIPIENT_OCCASIONS
-from .readable_records import readable_query
-from .stp_crm_campaign import MANAGER
+from ..tools.groups import CRM_MANAGER, STOCK_USER
+from ..tools.occasion_dates import PER_RECIPIENT_OCCASIONS
+from ..tools.readable_records import readable_query
 
 LINE_STATES = [
     ("pending", "Pending"),
@@ -68,12 +68,12 @@ class StpCrmCampaignLine(models.Model):
         readonly=True,
         copy=False,
         index="btree_not_null",
-        groups="stock.group_stock_user",
+        groups=STOCK_USER,
     )
     picking_state = fields.Selection(related="picking_id.state", string="Delivery Status")
     mail_message_id = fields.Many2one("mail.message", string="Message", readonly=True, copy=False, ondelete="set null")
     currency_id = fields.Many2one(related="campaign_id.currency_id", string="Currency")
-    revenue_after = fields.Monetary(string="Revenue After", compute="_compute_revenue_after", groups=MANAGER)
+    revenue_after = fields.Monetary(string="Revenue After", compute="_compute_revenue_after", groups=CRM_MANAGER)
 
     _sql_constraints = [
         ("campaign_partner_uniq", "UNIQUE(campaign_id, partner_id)", "A customer is in a campaign only once."),

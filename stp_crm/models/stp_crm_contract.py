@@ -5,8 +5,8 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools.misc import format_date
 
-from .cron_batch import run_batch
-from .reader_lang import for_reader
+from ..tools.cron_batch import run_batch
+from ..tools.reader_lang import for_reader
 from .stp_crm_contract_order_mixin import ORDER_FLOWS
 
 EXPIRY_BATCH_SIZE = 500

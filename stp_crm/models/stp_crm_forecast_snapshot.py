@@ -2,8 +2,8 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
+from ..tools.cron_batch import run_batch
 from .crm_stage import OPEN_FORECAST_CATEGORIES
-from .cron_batch import run_batch
 
 
 class StpCrmForecastSnapshot(models.Model):

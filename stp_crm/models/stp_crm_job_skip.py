@@ -1,10 +1,10 @@
 from odoo import api, fields, models
 
-MANAGER_GROUP = "stp_crm.group_stp_crm_manager"
+from ..tools.groups import CRM_MANAGER, SYSTEM
 
 
 class StpCrmJobSkip(models.Model):
-    """A record a batch job (stp_crm/models/cron_batch.py ``run_batch``) failed on and
+    """A record a batch job (stp_crm/tools/cron_batch.py ``run_batch``) failed on and
     set aside: shown to administrators with the error until the job handles the record
     again, and how later calls of the job leave the record alone for CRON_RETRY_DELAY."""
 
@@ -20,7 +20,7 @@ class StpCrmJobSkip(models.Model):
     res_model = fields.Char(string="Model", required=True, readonly=True, index=True)
     res_id = fields.Many2oneReference(string="Record ID", model_field="res_model", required=True, readonly=True)
     error = fields.Text(string="Error", readonly=True)
-    error_details = fields.Text(string="Error Details", readonly=True, groups="base.group_system")
+    error_details = fields.Text(string="Error Details", readonly=True, groups=SYSTEM)
     date_first = fields.Datetime(string="First Failure", required=True, readonly=True)
     date_last = fields.Datetime(string="Last Failure", required=True, readonly=True, index=True)
     failure_count = fields.Integer(string="Failures", default=1, readonly=True)
@@ -130,7 +130,7 @@ class StpCrmJobSkip(models.Model):
         """One 'to do' activity on this skip for each CRM manager of its company."""
         self.ensure_one()
         managers = (
-            self.env.ref(MANAGER_GROUP)
+            self.env.ref(CRM_MANAGER)
             .sudo()
             .users.filtered(
                 lambda user: not user.share and (not self.company_id or self.company_id in user.company_ids)

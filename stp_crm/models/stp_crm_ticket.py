@@ -8,8 +8,9 @@ from odoo.tools.misc import format_date, format_datetime
 
 from odoo.addons.rating.models import rating_data
 
-from .cron_batch import run_batch
-from .reader_lang import for_reader
+from ..tools.cron_batch import run_batch
+from ..tools.groups import STAFF
+from ..tools.reader_lang import for_reader
 
 PRIORITIES = [("0", "Low"), ("1", "Normal"), ("2", "High"), ("3", "Urgent")]
 SLA_STATES = [("on_time", "On Time"), ("at_risk", "At Risk"), ("breached", "Breached")]
@@ -18,7 +19,6 @@ CLOSED_ONLY_FIGURES = ("resolution_hours", "sla_success_rate")  # averaged over 
 AUTO_CLOSE_BATCH_SIZE = 200
 # Our own follow-up of a ticket (SLA, warranty reasoning, stock and sales links) is
 # internal: portal customers read the ticket, not these fields.
-INTERNAL = "base.group_user"
 
 
 class StpCrmTicket(models.Model):
@@ -90,7 +90,7 @@ class StpCrmTicket(models.Model):
         tracking=True,
         check_company=True,
         copy=False,
-        groups=INTERNAL,
+        groups=STAFF,
     )
     stage_id = fields.Many2one(
         "stp.crm.ticket.stage",
@@ -117,14 +117,14 @@ class StpCrmTicket(models.Model):
         tracking=True,
         index=True,
         help="Creation time plus the team's hours for this priority, in the team's working hours.",
-        groups=INTERNAL,
+        groups=STAFF,
     )
     date_sla_risk = fields.Datetime(
         string="At Risk From",
         compute="_compute_date_deadline",
         store=True,
         help="When 80% of the SLA working hours are used.",
-        groups=INTERNAL,
+        groups=STAFF,
     )
     date_closed = fields.Datetime(string="Closed On", readonly=True, copy=False, index=True)
     sla_state = fields.Selection(
@@ -134,7 +134,7 @@ class StpCrmTicket(models.Model):
         search="_search_sla_state",
         help="At risk in the last 20% of the working hours before the deadline, breached after it. "
         "Closed tickets keep the state they had when closed.",
-        groups=INTERNAL,
+        groups=STAFF,
     )
     sla_final_state = fields.Selection(
         SLA_STATES,
@@ -142,7 +142,7 @@ class StpCrmTicket(models.Model):
         compute="_compute_close_figures",
         store=True,
         copy=False,
-        groups=INTERNAL,
+        groups=STAFF,
     )
     sla_success = fields.Boolean(
         string="SLA Met",
@@ -150,7 +150,7 @@ class StpCrmTicket(models.Model):
         store=True,
         copy=False,
         help="Closed before the deadline.",
-        groups=INTERNAL,
+        groups=STAFF,
     )
     sla_success_rate = fields.Float(
         string="SLA Success Rate (%)",
@@ -160,7 +160,7 @@ class StpCrmTicket(models.Model):
         aggregator="avg",
         help="100 for a closed ticket that met its deadline, 0 otherwise: its average is the success rate. "
         "Open tickets do not count in the average.",
-        groups=INTERNAL,
+        groups=STAFF,
     )
     resolution_hours = fields.Float(
         string="Resolution Time (Hours)",
@@ -169,7 +169,7 @@ class StpCrmTicket(models.Model):
         copy=False,
         aggregator="avg",
         help="Hours from creation to closing (calendar time). Open tickets do not count in the average.",
-        groups=INTERNAL,
+        groups=STAFF,
     )
     closed_count = fields.Integer(
         string="Closed Tickets",
@@ -177,7 +177,7 @@ class StpCrmTicket(models.Model):
         store=True,
         copy=False,
         help="1 for a closed ticket: summed, the number of tickets the averages are taken over.",
-        groups=INTERNAL,
+        groups=STAFF,
     )
     # Warranty
     product_id = fields.Many2one("product.product", string="Product", index="btree_not_null", check_company=True)
@@ -197,7 +197,7 @@ class StpCrmTicket(models.Model):
         readonly=False,
         check_company=True,
         index="btree_not_null",
-        groups=INTERNAL,
+        groups=STAFF,
     )
     sale_order_id = fields.Many2one(
         "sale.order",
@@ -207,7 +207,7 @@ class StpCrmTicket(models.Model):
         readonly=False,
         index="btree_not_null",
         check_company=True,
-        groups=INTERNAL,
+        groups=STAFF,
     )
     warranty_end_date = fields.Date(
         related="installed_product_id.warranty_end_date", string="Warranty End Date", store=True
@@ -224,20 +224,20 @@ class StpCrmTicket(models.Model):
         string="Warranty Reason",
         compute="_compute_warranty_reason",
         compute_sudo=True,
-        groups=INTERNAL,
+        groups=STAFF,
         help="Why the warranty is in that state, in the reader's language.",
     )
     # Inventory and sales
-    picking_ids = fields.One2many("stock.picking", "stp_ticket_id", string="Transfers", groups=INTERNAL)
-    return_count = fields.Integer(compute="_compute_picking_counts", string="Returns", groups=INTERNAL)
-    replacement_count = fields.Integer(compute="_compute_picking_counts", string="Replacements", groups=INTERNAL)
+    picking_ids = fields.One2many("stock.picking", "stp_ticket_id", string="Transfers", groups=STAFF)
+    return_count = fields.Integer(compute="_compute_picking_counts", string="Returns", groups=STAFF)
+    replacement_count = fields.Integer(compute="_compute_picking_counts", string="Replacements", groups=STAFF)
     repair_order_id = fields.Many2one(
         "sale.order",
         string="Repair Quotation",
         readonly=True,
         copy=False,
         check_company=True,
-        groups=INTERNAL,
+        groups=STAFF,
     )
     # Merge and split (wizards stp.crm.ticket.merge / stp.crm.ticket.split)
     merged_into_id = fields.Many2one(

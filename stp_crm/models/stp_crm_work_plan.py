@@ -4,8 +4,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.misc import format_datetime
 
-from .cron_batch import run_batch
-from .reader_lang import for_reader
+from ..tools.cron_batch import run_batch
+from ..tools.reader_lang import for_reader
 
 OVERDUE_BATCH_SIZE = 500
 CLOSED_STATES = ("done", "cancelled")

@@ -5,8 +5,8 @@ from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
 from ..models.res_country_state import REGIONS
-from ..models.res_partner import INVOICING_READ
 from ..models.stp_crm_age_band import NO_UPPER_AGE
+from ..tools.groups import INVOICING_READ
 
 # Vietnam's map of 34 provinces (Resolution 202/2025/QH15) is in force from this day.
 MAP_2025_DATE = date(2025, 7, 1)

@@ -1,7 +1,7 @@
 from odoo import api, models
 
-from ..models.res_partner import INVOICING_READ
 from ..models.res_partner_receivable import RECEIVABLE_BUCKETS
+from ..tools.groups import INVOICING_READ
 
 LAST_INTERACTIONS = 10
 # The lifetime amounts of the profile, in company currency, in their column order.

@@ -1,7 +1,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from ..models.readable_records import readable_query
+from ..tools.readable_records import readable_query
 from .stp_crm_forecast_report import PERIODS
 
 

@@ -2,7 +2,7 @@ from odoo import fields, models
 from odoo.tools import SQL
 
 from ..models.crm_stage import OPEN_FORECAST_CATEGORIES
-from ..models.readable_records import readable_query
+from ..tools.readable_records import readable_query
 
 PERIODS = [
     ("past", "Past Quarters"),

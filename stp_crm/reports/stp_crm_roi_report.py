@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..models.readable_records import readable_rows
+from ..tools.readable_records import readable_rows
 
 
 class StpCrmRoiReport(models.Model):

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.osv import expression
 from odoo.tools import SQL
 
-from ..models.readable_records import readable_rows
+from ..tools.readable_records import readable_rows
 
 
 @dataclasses.dataclass(frozen=True)

@@ -5,7 +5,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.stp_crm.models.occasion_dates import lunar_new_year, recipient_date
+from odoo.addons.stp_crm.tools.occasion_dates import lunar_new_year, recipient_date
 
 from .common import StpCrmAccountCommon, cron_call, cron_drain, freeze_now, freeze_test_clock
 
@@ -211,7 +211,7 @@ class TestCampaignRecipients(CampaignCommon):
 
         with (
             patch.object(type(campaign), "_stp_insert_lines", insert_or_fail),
-            mute_logger("odoo.addons.stp_crm.models.cron_batch"),
+            mute_logger("odoo.addons.stp_crm.tools.cron_batch"),
         ):
             cron_drain(self.env, GENERATE_CRON)
         self.assertEqual(len(campaign.line_ids), 10)

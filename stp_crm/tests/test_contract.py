@@ -508,7 +508,7 @@ class TestContract(StpCrmContractCommon):
         with (
             freeze_time("2026-07-01"),
             patch.object(StpCrmContract, "_stp_expire", broken_for_bad),
-            self.assertLogs("odoo.addons.stp_crm.models.cron_batch", "ERROR") as logs,
+            self.assertLogs("odoo.addons.stp_crm.tools.cron_batch", "ERROR") as logs,
         ):
             # Expiries first, then alerts, two contracts per call.
             self.assertEqual(cron_call(self.env, EXPIRY_CRON, batch_size=2), (2, 2))

@@ -56,7 +56,7 @@ class TestCronBatch(TransactionCase, StpCrmUsersMixin):
         return patch.object(StpCrmWorkPlan, "_stp_notify_overdue", broken)
 
     def test_a_job_failing_for_every_record_fails_loudly(self):
-        with self._broken_for(self.plans), self.assertLogs("odoo.addons.stp_crm.models.cron_batch", "ERROR") as logs:
+        with self._broken_for(self.plans), self.assertLogs("odoo.addons.stp_crm.tools.cron_batch", "ERROR") as logs:
             # Nothing done: ir.cron ends the run here (no progress) instead of trying every batch.
             self.assertEqual(cron_call(self.env, OVERDUE_CRON, batch_size=2), (0, 1))
         self.assertTrue(
@@ -73,7 +73,7 @@ class TestCronBatch(TransactionCase, StpCrmUsersMixin):
         self.assertEqual(len(self._manager_activities()), 1, "one activity for the job, not one per record")
         self.assertIn(self.cron.name, self._manager_activities().summary)
 
-        with self._broken_for(self.plans), self.assertLogs("odoo.addons.stp_crm.models.cron_batch", "ERROR"):
+        with self._broken_for(self.plans), self.assertLogs("odoo.addons.stp_crm.tools.cron_batch", "ERROR"):
             self.assertEqual(cron_call(self.env, OVERDUE_CRON, batch_size=2), (0, 0))
         self.assertEqual(len(self._skips()), 3)
         self.assertEqual(len(self._manager_activities()), 1, "still one activity")
@@ -82,7 +82,7 @@ class TestCronBatch(TransactionCase, StpCrmUsersMixin):
         self.assertFalse(self.plans.filtered("overdue_notified"))
 
         freeze_test_clock(self, "2026-03-10 21:30:00")
-        with self._broken_for(self.plans), self.assertLogs("odoo.addons.stp_crm.models.cron_batch", "ERROR"):
+        with self._broken_for(self.plans), self.assertLogs("odoo.addons.stp_crm.tools.cron_batch", "ERROR"):
             self.assertEqual(cron_call(self.env, OVERDUE_CRON, batch_size=5), (0, 0))
         self.assertEqual(self._skips().mapped("failure_count"), [2, 2, 2], "tried again after 12 hours")
         self.assertEqual(set(self._skips().mapped("date_first")), {datetime(2026, 3, 10, 9, 0)})
@@ -90,7 +90,7 @@ class TestCronBatch(TransactionCase, StpCrmUsersMixin):
 
     def test_one_bad_record_does_not_stop_the_others(self):
         bad = self.plans[1]
-        with self._broken_for(bad), self.assertLogs("odoo.addons.stp_crm.models.cron_batch", "ERROR") as logs:
+        with self._broken_for(bad), self.assertLogs("odoo.addons.stp_crm.tools.cron_batch", "ERROR") as logs:
             self.assertEqual(cron_call(self.env, OVERDUE_CRON, batch_size=3), (3, 0))
         self.assertFalse([line for line in logs.output if "every one" in line], "progress, not a failed batch")
         self.assertEqual((self.plans - bad).mapped("overdue_notified"), [True, True])
@@ -103,7 +103,7 @@ class TestCronBatch(TransactionCase, StpCrmUsersMixin):
 
     def test_retry_now_runs_the_job_again_for_the_record(self):
         bad = self.plans[1]
-        with self._broken_for(bad), self.assertLogs("odoo.addons.stp_crm.models.cron_batch", "ERROR"):
+        with self._broken_for(bad), self.assertLogs("odoo.addons.stp_crm.tools.cron_batch", "ERROR"):
             cron_call(self.env, OVERDUE_CRON)
         skip = self._skips()
         self.assertEqual(cron_call(self.env, OVERDUE_CRON), (0, 0), "set aside")
@@ -125,7 +125,7 @@ class TestCronBatch(TransactionCase, StpCrmUsersMixin):
 
     def test_a_skip_whose_record_needs_nothing_any_more_is_over(self):
         bad = self.plans[1]
-        with self._broken_for(bad), self.assertLogs("odoo.addons.stp_crm.models.cron_batch", "ERROR"):
+        with self._broken_for(bad), self.assertLogs("odoo.addons.stp_crm.tools.cron_batch", "ERROR"):
             cron_call(self.env, OVERDUE_CRON)
         skip = self._skips()
         bad.action_mark_done()  # done by hand: nothing overdue to tell any more

@@ -229,7 +229,7 @@ class TestPartnerTier(StpCrmAccountCommon):
 
         with (
             patch.object(ResPartner, "_stp_update_tiers", broken_for_bad),
-            self.assertLogs("odoo.addons.stp_crm.models.cron_batch", "ERROR") as logs,
+            self.assertLogs("odoo.addons.stp_crm.tools.cron_batch", "ERROR") as logs,
         ):
             self.assertEqual(cron_call(self.env, RETIER_CRON, batch_size=2), (2, 2), "the bad one is set aside")
             self.assertEqual(cron_call(self.env, RETIER_CRON, batch_size=2), (2, 0))

@@ -428,7 +428,7 @@ class TestTicket(TicketCommon):
         with (
             freeze_now(self.env, "2026-11-07 09:00:00"),
             patch.object(StpCrmTicket, "_stp_auto_close", broken_for_bad),
-            self.assertLogs("odoo.addons.stp_crm.models.cron_batch", "ERROR") as logs,
+            self.assertLogs("odoo.addons.stp_crm.tools.cron_batch", "ERROR") as logs,
         ):
             self.assertEqual(cron_call(self.env, cron, batch_size=2), (2, 1))
             self.assertEqual(cron_call(self.env, cron, batch_size=2), (1, 0))

@@ -158,7 +158,7 @@ class TestWorkPlan(TransactionCase, StpCrmUsersMixin):
             bad = plans[1]
             with (
                 patch.object(StpCrmWorkPlan, "_stp_notify_overdue", broken_for_bad),
-                self.assertLogs("odoo.addons.stp_crm.models.cron_batch", "ERROR") as logs,
+                self.assertLogs("odoo.addons.stp_crm.tools.cron_batch", "ERROR") as logs,
             ):
                 self.assertEqual(cron_call(self.env, OVERDUE_CRON, batch_size=3), (3, 2))
                 self.assertEqual(cron_call(self.env, OVERDUE_CRON, batch_size=3), (2, 0))
