@@ -7,8 +7,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 setup_all
 command -v msgmerge >/dev/null || apt_install gettext
 I18N="$PROJECT_DIR/stp_crm/i18n"
-odoo_cmd -d "${1:-stp_crm_demo}" -u stp_crm --i18n-export="$I18N/stp_crm.pot" \
-    --modules=stp_crm --stop-after-init --log-level=warn
+DB="${1:-stp_crm_demo}"
+# Upgrade, then export, in two runs: an export run that also upgrades leaves the module
+# marked as installed without its demo data (Odoo 18), and later tests then miss it.
+odoo_cmd -d "$DB" -u stp_crm --stop-after-init --log-level=warn
+odoo_cmd -d "$DB" --i18n-export="$I18N/stp_crm.pot" --modules=stp_crm --log-level=warn
 for po in "$I18N"/*.po; do
     msgmerge --quiet --no-fuzzy-matching --update --backup=none "$po" "$I18N/stp_crm.pot"
     log "$(basename "$po"): $(msgfmt --statistics --check -o /dev/null "$po" 2>&1)"

@@ -2,12 +2,12 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.fields import Command
 from odoo.osv import expression
 from odoo.tools import SQL
 
 from ..tools.groups import CRM_MANAGER, STOCK_USER
 from ..tools.occasion_dates import PER_RECIPIENT_OCCASIONS
+from ..tools.pickings import one_product_picking_values
 from ..tools.readable_records import readable_query
 
 LINE_STATES = [
@@ -263,28 +263,17 @@ class StpCrmCampaignLine(models.Model):
         destination = picking_type.default_location_dest_id or self.env.ref("stock.stock_location_customers")
         pickings = self.env["stock.picking"].create(
             [
-                {
-                    "picking_type_id": picking_type.id,
-                    "partner_id": line.partner_id.address_get(["delivery"])["delivery"],
-                    "location_id": source.id,
-                    "location_dest_id": destination.id,
-                    "origin": campaign.name,
-                    "company_id": campaign.company_id.id,
-                    "scheduled_date": line._stp_gift_scheduled_date(),
-                    "move_ids": [
-                        Command.create(
-                            {
-                                "name": product.display_name,
-                                "product_id": product.id,
-                                "product_uom_qty": campaign.gift_quantity,
-                                "product_uom": product.uom_id.id,
-                                "location_id": source.id,
-                                "location_dest_id": destination.id,
-                                "company_id": campaign.company_id.id,
-                            }
-                        )
-                    ],
-                }
+                one_product_picking_values(
+                    picking_type,
+                    line.partner_id.browse(line.partner_id.address_get(["delivery"])["delivery"]),
+                    product,
+                    campaign.gift_quantity,
+                    source,
+                    destination,
+                    campaign.company_id,
+                    origin=campaign.name,
+                    scheduled_date=line._stp_gift_scheduled_date(),
+                )
                 for line in self
             ]
         )

@@ -3,6 +3,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools.serials import check_serial_of_product
+
 
 class StpCrmInstalledProduct(models.Model):
     _name = "stp.crm.installed.product"
@@ -96,16 +98,7 @@ class StpCrmInstalledProduct(models.Model):
 
     @api.constrains("lot_id", "product_id")
     def _check_lot_product(self):
-        for installed in self:
-            if installed.lot_id and installed.lot_id.product_id != installed.product_id:
-                raise ValidationError(
-                    _(
-                        "Serial number %(lot)s belongs to %(lot_product)s, not to %(product)s.",
-                        lot=installed.lot_id.name,
-                        lot_product=installed.lot_id.product_id.display_name,
-                        product=installed.product_id.display_name,
-                    )
-                )
+        check_serial_of_product(self)
 
     @api.constrains("install_date", "warranty_end_date")
     def _check_dates(self):

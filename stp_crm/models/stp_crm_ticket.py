@@ -10,7 +10,9 @@ from odoo.addons.rating.models import rating_data
 
 from ..tools.cron_batch import run_batch
 from ..tools.groups import STAFF
+from ..tools.pickings import one_product_picking_values
 from ..tools.reader_lang import for_reader
+from ..tools.serials import check_serial_of_product
 
 PRIORITIES = [("0", "Low"), ("1", "Normal"), ("2", "High"), ("3", "Urgent")]
 SLA_STATES = [("on_time", "On Time"), ("at_risk", "At Risk"), ("breached", "Breached")]
@@ -536,16 +538,7 @@ class StpCrmTicket(models.Model):
     # ------------------------------------------------------------------
     @api.constrains("lot_id", "product_id")
     def _check_lot_product(self):
-        for ticket in self.filtered("lot_id"):
-            if ticket.lot_id.product_id != ticket.product_id:
-                raise ValidationError(
-                    self.env._(
-                        "Serial number %(lot)s belongs to %(lot_product)s, not to %(product)s.",
-                        lot=ticket.lot_id.name,
-                        lot_product=ticket.lot_id.product_id.display_name,
-                        product=ticket.product_id.display_name or self.env._("no product"),
-                    )
-                )
+        check_serial_of_product(self)
 
     @api.constrains("date_closed")
     def _check_date_closed(self):
@@ -846,28 +839,17 @@ class StpCrmTicket(models.Model):
 
     def _stp_create_picking(self, picking_type, source, destination):
         picking = self.env["stock.picking"].create(
-            {
-                "picking_type_id": picking_type.id,
-                "partner_id": self.partner_id.id,
-                "origin": self.number,
-                "stp_ticket_id": self.id,
-                "company_id": self.company_id.id,
-                "location_id": source.id,
-                "location_dest_id": destination.id,
-                "move_ids": [
-                    fields.Command.create(
-                        {
-                            "name": self.product_id.display_name,
-                            "product_id": self.product_id.id,
-                            "product_uom_qty": 1.0,
-                            "product_uom": self.product_id.uom_id.id,
-                            "location_id": source.id,
-                            "location_dest_id": destination.id,
-                            "company_id": self.company_id.id,
-                        }
-                    )
-                ],
-            }
+            one_product_picking_values(
+                picking_type,
+                self.partner_id,
+                self.product_id,
+                1.0,
+                source,
+                destination,
+                self.company_id,
+                origin=self.number,
+                stp_ticket_id=self.id,
+            )
         )
         picking.action_confirm()
         self.message_post(
