@@ -5,11 +5,14 @@ from odoo.tools import SQL
 
 from ..tools import vn_address
 from ..tools.cron_batch import run_batch
+from ..tools.groups import CRM_USER, PARTNER_MANAGER
 
 ADDRESS_2025_BATCH_SIZE = 2000
 ADDRESS_TEXT_FIELDS = ("street", "street2", "city")
 # Values proper to each partner, written apart from the ones many partners share.
 OWN_FIELDS = ("street", "street2", "stp_address_before_2025")
+# Who edits contacts, and the CRM's users, see how an address was moved (not the portal).
+ADDRESS_MOVERS = f"{PARTNER_MANAGER},{CRM_USER}"
 
 
 class ResPartner(models.Model):
@@ -24,6 +27,7 @@ class ResPartner(models.Model):
         string="Address Before 2025",
         readonly=True,
         copy=False,
+        groups=ADDRESS_MOVERS,
         help="The full address as it was before it was moved to Vietnam's map of 1 July 2025 (kept once).",
     )
     stp_state_before_2025_id = fields.Many2one(
@@ -31,20 +35,24 @@ class ResPartner(models.Model):
         string="Province Before 2025",
         readonly=True,
         copy=False,
+        groups=ADDRESS_MOVERS,
         help="The merged province the address was on before it was moved to the 2025 map.",
     )
     stp_address_to_check = fields.Boolean(
         string="Address to Check",
         index="btree_not_null",
         copy=False,
+        groups=ADDRESS_MOVERS,
         help="The ward of this Vietnamese address could not be recognised when it was moved to the 2025 map: "
         "pick it in the list. Cleared when a ward is set.",
     )
 
     def write(self, vals):
+        result = super().write(vals)
         if vals.get("city_id") and "stp_address_to_check" not in vals:
-            vals = dict(vals, stp_address_to_check=False)
-        return super().write(vals)
+            # Bookkeeping of the move: whoever picks the ward clears the flag, CRM user or not.
+            self.sudo().filtered("stp_address_to_check").write({"stp_address_to_check": False})
+        return result
 
     def action_stp_update_address_2025(self):
         """Move the selected contacts' addresses to the 2025 map (button and action on a

@@ -2,6 +2,7 @@
 
 STAFF = "base.group_user"
 SYSTEM = "base.group_system"
+PARTNER_MANAGER = "base.group_partner_manager"
 CRM_USER = "stp_crm.group_stp_crm_user"
 CRM_MANAGER = "stp_crm.group_stp_crm_manager"
 # Creating and cancelling deliveries (the gifts of care campaigns).
