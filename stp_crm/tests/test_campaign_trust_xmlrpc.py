@@ -11,7 +11,8 @@ MANAGER = "stp_crm.group_stp_crm_manager"
 @tagged("post_install", "-at_install")
 class TestCampaignTrustXmlRpc(HttpCase, StpCrmUsersMixin):
     """Care campaigns act with the rights of who launches them, over XML-RPC: a CRM manager
-    without Inventory and Sales rights, a CRM manager with Inventory rights, a CRM-only user."""
+    without Inventory and Sales rights, a CRM manager with Inventory rights, a CRM manager who is a
+    Sales "own documents" user, a CRM-only user."""
 
     @classmethod
     def setUpClass(cls):
@@ -20,6 +21,9 @@ class TestCampaignTrustXmlRpc(HttpCase, StpCrmUsersMixin):
         cls.manager_bare = new_test_user(cls.env, login="rpc_manager_bare", groups=MANAGER)
         cls.manager_stock = new_test_user(
             cls.env, login="rpc_manager_stock", groups=f"{MANAGER},stock.group_stock_user"
+        )
+        cls.manager_sales_own = new_test_user(
+            cls.env, login="rpc_manager_sales_own", groups=f"{MANAGER},sales_team.group_sale_salesman"
         )
         cls.tag = cls.env["res.partner.category"].create({"name": "Khách tri ân RPC"})
         cls.customers = cls.env["res.partner"].create(
@@ -85,6 +89,27 @@ class TestCampaignTrustXmlRpc(HttpCase, StpCrmUsersMixin):
         )
         [seen] = call("stp.crm.campaign.line", "read", [line.id], fields=["revenue_after"])
         self.assertEqual(seen["revenue_after"], 0.0)
+
+    def test_sales_own_documents_manager_reads_revenue_of_own_orders_only(self):
+        call = self._login("rpc_manager_sales_own")
+        campaign_id = self._generated_campaign(call)
+        call("stp.crm.campaign", "action_launch", [campaign_id])
+        line = self.env["stp.crm.campaign.line"].search([("campaign_id", "=", campaign_id)], limit=1)
+        for salesperson, amount in ((self.manager_sales_own, 400.0), (self.env.user, 900.0)):
+            order = self.env["sale.order"].create(
+                {
+                    "partner_id": line.partner_id.id,
+                    "user_id": salesperson.id,
+                    "order_line": [(0, 0, {"product_id": self.product.id, "price_unit": amount, "tax_id": []})],
+                }
+            )
+            order.action_confirm()
+            order.date_order = line.date_sent + timedelta(hours=1)
+        self.assertEqual(self.env["stp.crm.campaign"].browse(campaign_id).revenue_after, 1300.0)
+        [campaign] = call("stp.crm.campaign", "read", [campaign_id], fields=["revenue_after"])
+        self.assertEqual(campaign["revenue_after"], 400.0, "only the orders they may read count")
+        [seen] = call("stp.crm.campaign.line", "read", [line.id], fields=["revenue_after"])
+        self.assertEqual(seen["revenue_after"], 400.0)
 
     def test_manager_with_inventory_rights(self):
         call = self._login("rpc_manager_stock")
