@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from .crm_stage import OPEN_FORECAST_CATEGORIES
@@ -110,7 +110,7 @@ class CrmLead(models.Model):
         """A won or lost opportunity is in its final category: its forecast cannot be overridden."""
         if closed:
             raise ValidationError(
-                _(
+                self.env._(
                     "Only an open opportunity can have its forecast category overridden: %(leads)s is won or lost.",
                     leads=", ".join(closed.mapped("display_name")),
                 )
@@ -177,7 +177,7 @@ class CrmLead(models.Model):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("stp_crm.stp_crm_timeline_action")
         action["domain"] = [("lead_id", "=", self.id)]
-        action["display_name"] = _("History of %(opportunity)s", opportunity=self.display_name)
+        action["display_name"] = self.env._("History of %(opportunity)s", opportunity=self.display_name)
         return action
 
     def _stp_interaction_values(self):

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..tools.groups import CRM_MANAGER, CRM_USER, STAFF
@@ -57,7 +57,7 @@ class ResCompany(models.Model):
         for company in self:
             if company.stp_tier_b_threshold < 0 or company.stp_tier_a_threshold <= company.stp_tier_b_threshold:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The tier A threshold must be greater than the tier B threshold, "
                         "and both must be positive (company %(company)s).",
                         company=company.display_name,
@@ -81,7 +81,7 @@ class ResCompany(models.Model):
     @api.constrains("stp_contract_alert_days")
     def _check_stp_contract_alert_days(self):
         if any(company.stp_contract_alert_days < 0 for company in self):
-            raise ValidationError(_("The contract expiry alert cannot be a negative number of days."))
+            raise ValidationError(self.env._("The contract expiry alert cannot be a negative number of days."))
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -114,7 +114,7 @@ class ResCompany(models.Model):
         number = self.env["ir.sequence"].sudo().with_company(self).next_by_code(code, sequence_date=today)
         if not number:
             raise UserError(
-                _(
+                self.env._(
                     "The company %(company)s has no numbering for %(code)s: create an ir.sequence with "
                     "this code for it (Settings > Technical > Sequences).",
                     company=self.display_name,
@@ -144,7 +144,7 @@ class ResCompany(models.Model):
     @api.constrains("stp_ltv_retention_rate")
     def _check_stp_ltv_retention_rate(self):
         if any(not 0 <= company.stp_ltv_retention_rate <= 1 for company in self):
-            raise ValidationError(_("The customer retention rate must be between 0% and 100%."))
+            raise ValidationError(self.env._("The customer retention rate must be between 0% and 100%."))
 
     # Lifetime value bands of the customer analysis (company currency: đồng for the Vietnamese companies).
     stp_ltv_high_threshold = fields.Monetary(
@@ -168,7 +168,7 @@ class ResCompany(models.Model):
         for company in self:
             if not 0 <= company.stp_ltv_medium_threshold <= company.stp_ltv_high_threshold:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The medium LTV threshold cannot exceed the high LTV threshold, "
                         "and neither may be negative (company %(company)s).",
                         company=company.display_name,
@@ -190,7 +190,7 @@ class ResCompany(models.Model):
             user = company.stp_collections_user_id
             if user and (company not in user.company_ids or not user.has_group(CRM_USER)):
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The CRM manager for collections of %(company)s must be a CRM user of this company, "
                         "which %(user)s is not.",
                         company=company.display_name,

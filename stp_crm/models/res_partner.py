@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
@@ -380,7 +380,7 @@ class ResPartner(models.Model):
         """A tier set or locked by hand overrides the computed one: managers only,
         whatever the client (the form hides it, RPC must be refused too)."""
         if not self.env.su and not self.env.user.has_group(CRM_MANAGER):
-            raise AccessError(_("Only STP CRM managers can set or lock a customer's tier by hand."))
+            raise AccessError(self.env._("Only STP CRM managers can set or lock a customer's tier by hand."))
 
     # ------------------------------------------------------------------
     # Contracts
@@ -495,6 +495,6 @@ class ResPartner(models.Model):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("stp_crm.stp_crm_timeline_action")
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
-        action["display_name"] = _("Timeline of %(partner)s", partner=self.commercial_partner_id.display_name)
+        action["display_name"] = self.env._("Timeline of %(partner)s", partner=self.commercial_partner_id.display_name)
         action["context"] = {"stp_timeline_of_partner": True}  # one customer: no customer column
         return action

@@ -1,7 +1,7 @@
 import operator as py_operator
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
@@ -112,10 +112,10 @@ class ResPartner(models.Model):
         """Partners (and their contacts) whose figure ``name`` compares to ``value``."""
         if not self.env.su and not self.env.user.has_groups(INVOICING_READ):
             # A search is a read: who owes what stays with accounting readers.
-            raise AccessError(_("Only users with invoicing or accounting read rights may search receivables."))
+            raise AccessError(self.env._("Only users with invoicing or accounting read rights may search receivables."))
         compare = SEARCH_OPERATORS.get(operator)
         if compare is None or not isinstance(value, int | float) or isinstance(value, bool):
-            raise UserError(_("Receivable amounts can only be compared with a number (=, !=, <, <=, >, >=)."))
+            raise UserError(self.env._("Receivable amounts can only be compared with a number (=, !=, <, <=, >, >=)."))
         query = self._stp_receivable_query(self.env.company, fields.Date.context_today(self))
         matching = SQL(
             "(SELECT r.partner_id FROM (%s) r WHERE %s)",

@@ -1,4 +1,4 @@
-from odoo import SUPERUSER_ID, _, api, models
+from odoo import SUPERUSER_ID, api, models
 from odoo.exceptions import UserError
 
 
@@ -41,7 +41,7 @@ class SaleOrder(models.Model):
         blocked = over_limit.filtered(lambda order: order.company_id.stp_credit_limit_policy == "block")
         if blocked:
             raise UserError(
-                _(
+                self.env._(
                     "%(order)s cannot be confirmed.\n%(warning)s",
                     order=blocked[0].name,
                     warning=blocked[0].partner_credit_warning,
@@ -59,7 +59,7 @@ class SaleOrder(models.Model):
         super()._compute_partner_credit_warning()
         for order in self:
             if order.partner_credit_warning and order.company_id.stp_credit_limit_policy == "block":
-                order.partner_credit_warning += "\n" + _(
+                order.partner_credit_warning += "\n" + self.env._(
                     "Your company blocks orders over the credit limit: this one cannot be confirmed."
                 )
 
@@ -74,7 +74,7 @@ class SaleOrder(models.Model):
         order and a to-do activity for the CRM manager."""
         self.ensure_one()
         self.message_post(
-            body=_("Confirmed over the customer's credit limit: %(warning)s", warning=warning),
+            body=self.env._("Confirmed over the customer's credit limit: %(warning)s", warning=warning),
             partner_ids=self.user_id.partner_id.ids,
             subtype_xmlid="mail.mt_note",
         )
@@ -82,7 +82,7 @@ class SaleOrder(models.Model):
         if manager:
             self.sudo().activity_schedule(
                 "mail.mail_activity_data_todo",
-                summary=_("Over credit limit: %(order)s", order=self.name),
+                summary=self.env._("Over credit limit: %(order)s", order=self.name),
                 note=warning,
                 user_id=manager.id,
             )

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 NO_UPPER_AGE = 999  # an open band (no "to" age) stands for any age from its "from" age on
@@ -41,15 +41,21 @@ class StpCrmAgeBand(models.Model):
         person = self.partner_kind != "company"
         if not self.age_to:
             if not self.age_from:
-                return _("Any age") if person else _("Any number of years")
+                return self.env._("Any age") if person else self.env._("Any number of years")
             return (
-                _("%(age)s and over", age=self.age_from) if person else _("%(age)s years and over", age=self.age_from)
+                self.env._("%(age)s and over", age=self.age_from)
+                if person
+                else self.env._("%(age)s years and over", age=self.age_from)
             )
         if not self.age_from:
             upper = self.age_to + 1
-            return _("Under %(age)s", age=upper) if person else _("Under %(age)s years", age=upper)
+            return self.env._("Under %(age)s", age=upper) if person else self.env._("Under %(age)s years", age=upper)
         ages = {"age_from": self.age_from, "age_to": self.age_to}
-        return _("%(age_from)s - %(age_to)s", **ages) if person else _("%(age_from)s - %(age_to)s years", **ages)
+        return (
+            self.env._("%(age_from)s - %(age_to)s", **ages)
+            if person
+            else self.env._("%(age_from)s - %(age_to)s years", **ages)
+        )
 
     @api.depends("name", "age_range")
     def _compute_display_name(self):
@@ -75,14 +81,18 @@ class StpCrmAgeBand(models.Model):
         for band in self:
             if band.age_from < 0 or (band.age_to and band.age_to < band.age_from):
                 raise ValidationError(
-                    _("Age band %(band)s: ages must be positive and 'to' not below 'from'.", band=band.display_name)
+                    self.env._(
+                        "Age band %(band)s: ages must be positive and 'to' not below 'from'.", band=band.display_name
+                    )
                 )
             if not band.active:
                 continue
             others = self.sudo().search([("id", "!=", band.id), ("partner_kind", "=", band.partner_kind)])
             if any(band._overlaps(other) for other in others):
                 raise ValidationError(
-                    _("Age band %(band)s overlaps another band for the same customers.", band=band.display_name)
+                    self.env._(
+                        "Age band %(band)s overlaps another band for the same customers.", band=band.display_name
+                    )
                 )
 
     def _overlaps(self, other):

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
@@ -225,7 +225,7 @@ class StpCrmCampaign(models.Model):
             ]
             if negative:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "%(fields)s of campaign %(campaign)s cannot be negative.",
                         fields=", ".join(negative),
                         campaign=campaign.name,
@@ -238,7 +238,7 @@ class StpCrmCampaign(models.Model):
             for template in (campaign.mail_template_id, campaign.sms_template_id):
                 if template and template.sudo().model != TEMPLATE_MODEL:
                     raise ValidationError(
-                        _(
+                        self.env._(
                             "The template %(template)s of campaign %(campaign)s is not a campaign recipient's "
                             "template: a campaign only sends templates made for its recipients.",
                             template=template.sudo().display_name,
@@ -258,7 +258,7 @@ class StpCrmCampaign(models.Model):
             self.env["res.partner"]._search(domain)
         except (ValueError, SyntaxError, TypeError) as error:
             raise ValidationError(
-                _("The segment of %(campaign)s is not a valid filter.", campaign=self.name)
+                self.env._("The segment of %(campaign)s is not a valid filter.", campaign=self.name)
             ) from error
         return domain
 
@@ -359,15 +359,15 @@ class StpCrmCampaign(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         if any(vals.get("state", "draft") not in ("draft", "scheduled") for vals in vals_list):
-            raise UserError(_("A campaign is created as a draft or scheduled; the Launch action starts it."))
+            raise UserError(self.env._("A campaign is created as a draft or scheduled; the Launch action starts it."))
         return super().create(vals_list)
 
     @api.model
     def _stp_state_refused_message(self):
-        return _("The status of a campaign changes only through its actions: Schedule, Launch, Cancel, Reset.")
+        return self.env._("The status of a campaign changes only through its actions: Schedule, Launch, Cancel, Reset.")
 
     def _stp_frozen_refused_message(self, labels):
-        return _(
+        return self.env._(
             "%(fields)s of campaign %(campaign)s cannot change once it is launched.",
             fields=labels,
             campaign=self.display_name,
@@ -376,7 +376,7 @@ class StpCrmCampaign(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_launched(self):
         if any(campaign.state in ("running", "done") for campaign in self):
-            raise UserError(_("A launched campaign cannot be deleted: cancel it instead."))
+            raise UserError(self.env._("A launched campaign cannot be deleted: cancel it instead."))
 
     # ------------------------------------------------------------------
     # Actions
@@ -405,7 +405,7 @@ class StpCrmCampaign(models.Model):
         with_gift = self.filtered("gift_product_id")
         if with_gift and not self._stp_has_stock_right():
             raise UserError(
-                _(
+                self.env._(
                     "Campaign %(campaign)s sends a gift: its deliveries are made with your rights, and you do not "
                     "have the %(right)s right. Ask an administrator for it, or remove the gift.",
                     campaign=with_gift[0].name,
@@ -427,7 +427,7 @@ class StpCrmCampaign(models.Model):
                 )
             ):
                 raise UserError(
-                    _(
+                    self.env._(
                         "The campaign has deliveries to cancel, and cancelling them needs the %(right)s right.",
                         right=self._stp_stock_right_name(),
                     )
@@ -438,7 +438,7 @@ class StpCrmCampaign(models.Model):
             pickings.check_access("write")
         except AccessError as error:
             raise UserError(
-                _("You may not cancel some of the deliveries of the campaign: ask an Inventory manager.")
+                self.env._("You may not cancel some of the deliveries of the campaign: ask an Inventory manager.")
             ) from error
         return pickings.filtered(lambda picking: picking.state not in ("done", "cancel"))
 
@@ -449,7 +449,7 @@ class StpCrmCampaign(models.Model):
         """Add the segment's customers not yet in the campaign (newcomers only, never twice):
         the first ones at once, the rest in the background by the generation cron."""
         if any(campaign.state not in ("draft", "scheduled") for campaign in self):
-            raise UserError(_("Recipients can only be generated before the campaign is launched."))
+            raise UserError(self.env._("Recipients can only be generated before the campaign is launched."))
         self._stp_system_write({"generation_pending": True})
         for campaign in self:
             campaign._stp_generate_batch(INLINE_GENERATE)
@@ -476,11 +476,15 @@ class StpCrmCampaign(models.Model):
 
     def _stp_check_launchable(self):
         if self.generation_pending or not self.date_generated:
-            raise UserError(_("Generate the recipients of %(campaign)s before launching it.", campaign=self.name))
+            raise UserError(
+                self.env._("Generate the recipients of %(campaign)s before launching it.", campaign=self.name)
+            )
         if self.gift_product_id and not self.warehouse_id:
-            raise UserError(_("Choose the warehouse the gifts of %(campaign)s leave from.", campaign=self.name))
+            raise UserError(
+                self.env._("Choose the warehouse the gifts of %(campaign)s leave from.", campaign=self.name)
+            )
         if not (self.gift_product_id or self.mail_template_id or self.sms_template_id):
-            raise UserError(_("Campaign %(campaign)s has neither a gift nor a message.", campaign=self.name))
+            raise UserError(self.env._("Campaign %(campaign)s has neither a gift nor a message.", campaign=self.name))
 
     def _stp_launcher(self):
         """The user the background jobs act for: who launched (or scheduled) the campaign; for
@@ -496,7 +500,7 @@ class StpCrmCampaign(models.Model):
         except (UserError, AccessError) as error:
             # The job's own note on the campaign: whoever the launcher is, they may read it.
             self.sudo().message_post(
-                body=_("The campaign could not be launched on its day: %(error)s", error=str(error)),
+                body=self.env._("The campaign could not be launched on its day: %(error)s", error=str(error)),
                 message_type="notification",
             )
 
@@ -514,15 +518,17 @@ class StpCrmCampaign(models.Model):
         return next_year
 
     def action_view_recipients(self):
-        return self._stp_lines_action(_("Recipients"), [("campaign_id", "in", self.ids)])
+        return self._stp_lines_action(self.env._("Recipients"), [("campaign_id", "in", self.ids)])
 
     def action_view_delivered(self):
         return self._stp_lines_action(
-            _("Delivered"), [("campaign_id", "in", self.ids), ("state", "in", ("delivered", "responded"))]
+            self.env._("Delivered"), [("campaign_id", "in", self.ids), ("state", "in", ("delivered", "responded"))]
         )
 
     def action_view_responded(self):
-        return self._stp_lines_action(_("Responded"), [("campaign_id", "in", self.ids), ("state", "=", "responded")])
+        return self._stp_lines_action(
+            self.env._("Responded"), [("campaign_id", "in", self.ids), ("state", "=", "responded")]
+        )
 
     def _stp_lines_action(self, name, domain):
         action = self.env["ir.actions.act_window"]._for_xml_id("stp_crm.stp_crm_campaign_line_action")

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import SQL
@@ -145,19 +145,21 @@ class StpCrmCampaignLine(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         if any(vals.get("state", "pending") != "pending" for vals in vals_list):
-            raise UserError(_("A recipient is added as pending."))
+            raise UserError(self.env._("A recipient is added as pending."))
         return super().create(vals_list)
 
     @api.model
     def _stp_state_refused_message(self):
-        return _("The status of a recipient changes only through the campaign's actions.")
+        return self.env._("The status of a recipient changes only through the campaign's actions.")
 
     def action_exclude(self):
         self._stp_set_state("excluded", exclusion_reason="manual")
 
     def action_include(self):
         if self.filtered(lambda line: line.exclusion_reason == "control" or line.campaign_id.state == "done"):
-            raise UserError(_("Comparison group members and recipients of finished campaigns stay as they are."))
+            raise UserError(
+                self.env._("Comparison group members and recipients of finished campaigns stay as they are.")
+            )
         self._stp_set_state("pending", exclusion_reason=False)
 
     def action_mark_responded(self):

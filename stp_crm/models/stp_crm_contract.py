@@ -1,6 +1,6 @@
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools.misc import format_date
@@ -201,7 +201,7 @@ class StpCrmContract(models.Model):
 
     def _search_is_expiring_soon(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(_("Unsupported search on Expiring Soon."))
+            raise UserError(self.env._("Unsupported search on Expiring Soon."))
         domain = expression.AND(
             [
                 [("state", "=", "running"), ("date_end", "!=", False)],
@@ -248,7 +248,7 @@ class StpCrmContract(models.Model):
         for contract in self:
             if contract.date_end and contract.date_end < contract.date_start:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The contract %(contract)s cannot end (%(end)s) before it starts (%(start)s).",
                         contract=contract.display_name,
                         end=format_date(self.env, contract.date_end),
@@ -260,16 +260,18 @@ class StpCrmContract(models.Model):
     def _check_running_contract_complete(self):
         for contract in self.filtered(lambda c: c.state == "running"):
             if not contract.partner_id:
-                raise ValidationError(_("A running contract needs a partner (%s).", contract.display_name))
+                raise ValidationError(self.env._("A running contract needs a partner (%s).", contract.display_name))
             if not contract.line_ids:
-                raise ValidationError(_("A running contract needs at least one line (%s).", contract.display_name))
+                raise ValidationError(
+                    self.env._("A running contract needs at least one line (%s).", contract.display_name)
+                )
 
     @api.constrains("currency_id")
     def _check_currency_active(self):
         for contract in self:
             if not contract.currency_id.active:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The currency %(currency)s is not active: activate it before using it on a contract.",
                         currency=contract.currency_id.name,
                     )
@@ -279,7 +281,7 @@ class StpCrmContract(models.Model):
     def _unlink_only_draft(self):
         # CRM users have no delete right on contracts at all (ir.model.access): managers only.
         if any(contract.state != "draft" for contract in self):
-            raise UserError(_("Only draft contracts can be deleted: terminate the others instead."))
+            raise UserError(self.env._("Only draft contracts can be deleted: terminate the others instead."))
 
     # ------------------------------------------------------------------
     # CRUD
@@ -291,7 +293,7 @@ class StpCrmContract(models.Model):
         self._stp_check_guarded_create(vals_list)
         states = [vals.pop("state", "draft") for vals in vals_list]
         if set(states) - {"draft", "running"}:
-            raise UserError(_("A contract is created as a draft (or running, to confirm it at once)."))
+            raise UserError(self.env._("A contract is created as a draft (or running, to confirm it at once)."))
         for vals in vals_list:
             company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
             vals["number"] = company._stp_next_number("stp.crm.contract")
@@ -308,14 +310,14 @@ class StpCrmContract(models.Model):
 
     @api.model
     def _stp_state_refused_message(self):
-        return _(
+        return self.env._(
             "The status of a contract changes only through its actions: "
             "Confirm, Terminate, Reset to Draft (and expiry at the end date)."
         )
 
     def _stp_frozen_refused_message(self, labels):
         """Partner, currency, type and company are those signed: amendments go through a renewal."""
-        return _(
+        return self.env._(
             "%(fields)s of the contract %(contract)s can only change while it is a draft: "
             "renew it to amend it, or reset it to draft.",
             fields=labels,
@@ -327,13 +329,13 @@ class StpCrmContract(models.Model):
     # ------------------------------------------------------------------
     def action_confirm(self):
         if any(contract.state != "draft" for contract in self):
-            raise UserError(_("Only draft contracts can be confirmed."))
+            raise UserError(self.env._("Only draft contracts can be confirmed."))
         self._stp_set_state("running")
         return True
 
     def action_terminate(self):
         if any(contract.state not in ("running", "expired") for contract in self):
-            raise UserError(_("Only running or expired contracts can be terminated."))
+            raise UserError(self.env._("Only running or expired contracts can be terminated."))
         self._stp_set_state("terminated")
         return True
 
@@ -344,7 +346,7 @@ class StpCrmContract(models.Model):
             # sudo: orders the user has no right to read still hold the contract
             if contract.sudo()._stp_orders().filtered(lambda order: order.state != "cancel"):
                 raise UserError(
-                    _(
+                    self.env._(
                         "The contract %s has orders: cancel them before resetting it to draft, "
                         "or renew it to amend it.",
                         contract.display_name,
@@ -363,9 +365,9 @@ class StpCrmContract(models.Model):
         if renewal:
             return renewal.with_env(self.env).get_formview_action()
         if self.state not in ("running", "expired"):
-            raise UserError(_("Only running or expired contracts can be renewed."))
+            raise UserError(self.env._("Only running or expired contracts can be renewed."))
         if not self.date_end:
-            raise UserError(_("Set an end date on %s before renewing it.", self.display_name))
+            raise UserError(self.env._("Set an end date on %s before renewing it.", self.display_name))
         date_start, date_end = self._stp_next_period()
         renewal = self._stp_system().copy(
             {
@@ -410,7 +412,7 @@ class StpCrmContract(models.Model):
         self.ensure_one()
         if self.contract_type != order._stp_contract_type:
             raise ValidationError(
-                _(
+                self.env._(
                     "The order %(order)s cannot be linked to the %(type)s contract %(contract)s.",
                     order=order.display_name,
                     type=dict(self._fields["contract_type"]._description_selection(self.env))[self.contract_type],
@@ -419,7 +421,7 @@ class StpCrmContract(models.Model):
             )
         if self.commercial_partner_id != order.partner_id.commercial_partner_id:
             raise ValidationError(
-                _(
+                self.env._(
                     "The order %(order)s is for %(order_partner)s but the contract %(contract)s is with %(partner)s.",
                     order=order.display_name,
                     order_partner=order.partner_id.commercial_partner_id.display_name,
@@ -431,12 +433,12 @@ class StpCrmContract(models.Model):
     def _stp_check_can_order(self, contract_type):
         self.ensure_one()
         if self.contract_type != contract_type:
-            raise UserError(_("The contract %s is not of the right type for this order.", self.display_name))
+            raise UserError(self.env._("The contract %s is not of the right type for this order.", self.display_name))
         if self.state != "running":
-            raise UserError(_("Confirm the contract %s before ordering from it.", self.display_name))
+            raise UserError(self.env._("Confirm the contract %s before ordering from it.", self.display_name))
         lines = self.line_ids.filtered(lambda line: line.qty_remaining > 0)
         if not lines:
-            raise UserError(_("Everything in the contract %s has already been ordered.", self.display_name))
+            raise UserError(self.env._("Everything in the contract %s has already been ordered.", self.display_name))
         return lines
 
     def action_create_quotation(self):
@@ -454,11 +456,13 @@ class StpCrmContract(models.Model):
 
     def action_view_orders(self):
         self.ensure_one()
-        return self._stp_orders()._get_records_action(name=_("Orders"), context={"create": False})
+        return self._stp_orders()._get_records_action(name=self.env._("Orders"), context={"create": False})
 
     def action_view_pickings(self):
         self.ensure_one()
-        return self._stp_orders().picking_ids._get_records_action(name=_("Transfers"), context={"create": False})
+        return self._stp_orders().picking_ids._get_records_action(
+            name=self.env._("Transfers"), context={"create": False}
+        )
 
     def action_view_invoices(self):
         self.ensure_one()

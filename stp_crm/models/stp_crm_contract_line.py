@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .stp_crm_contract_order_mixin import ORDER_FLOWS
@@ -150,7 +150,7 @@ class StpCrmContractLine(models.Model):
         for line in self:
             if line.quantity <= 0:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The quantity of %(product)s on the contract %(contract)s must be greater than zero.",
                         product=line.product_id.display_name,
                         contract=line.contract_id.display_name,
@@ -158,7 +158,7 @@ class StpCrmContractLine(models.Model):
                 )
             if line.price_unit < 0:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The unit price of %(product)s on the contract %(contract)s cannot be negative.",
                         product=line.product_id.display_name,
                         contract=line.contract_id.display_name,
@@ -172,7 +172,7 @@ class StpCrmContractLine(models.Model):
         frozen = contracts.filtered(lambda contract: contract.state != "draft")
         if frozen:
             raise UserError(
-                _(
+                self.env._(
                     "The lines of the contract %s cannot change once it is confirmed: "
                     "renew it to amend it, or reset it to draft.",
                     frozen[0].display_name,

@@ -51,7 +51,7 @@ class StpCrmContractOrderLineMixin(models.AbstractModel):
         contract_line = self.stp_contract_line_id
         names = {"product": self.product_id.display_name, "contract": contract_line.contract_id.display_name}
         if contract_line.company_id != self.company_id:
-            return _(
+            return self.env._(
                 "The order line of %(product)s (company %(company)s) cannot count against the "
                 "contract %(contract)s of the company %(contract_company)s.",
                 **names,
@@ -60,15 +60,15 @@ class StpCrmContractOrderLineMixin(models.AbstractModel):
             )
         order_contract = self.order_id.stp_contract_id
         if contract_line.contract_id != order_contract:
-            return _(
+            return self.env._(
                 "The order line of %(product)s cannot count against the contract %(contract)s: "
                 "its order %(order)s is linked to %(order_contract)s.",
                 **names,
                 order=self.order_id.display_name,
-                order_contract=order_contract.display_name or _("no contract"),
+                order_contract=order_contract.display_name or self.env._("no contract"),
             )
         if contract_line.product_id != self.product_id:
-            return _(
+            return self.env._(
                 "The order line of %(product)s cannot count against the line of %(line_product)s "
                 "of the contract %(contract)s: the products differ.",
                 **names,

@@ -1,4 +1,4 @@
-from odoo import _, api, models
+from odoo import api, models
 from odoo.exceptions import ValidationError
 
 
@@ -32,7 +32,7 @@ class StpCrmInputMixin(models.AbstractModel):
                 allowed = [key for key, _label in field.selection]
                 if value not in allowed:
                     raise ValidationError(
-                        _(
+                        self.env._(
                             "'%(value)s' is not a valid value for %(field)s. Allowed values: %(allowed)s.",
                             value=value,
                             field=field._description_string(self.env),

@@ -1,6 +1,6 @@
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools.serials import check_serial_of_product
@@ -108,4 +108,4 @@ class StpCrmInstalledProduct(models.Model):
                 and installed.warranty_end_date
                 and installed.warranty_end_date < installed.install_date
             ):
-                raise ValidationError(_("The warranty cannot end before the product is installed."))
+                raise ValidationError(self.env._("The warranty cannot end before the product is installed."))

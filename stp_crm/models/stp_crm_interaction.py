@@ -1,6 +1,6 @@
 import logging
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 _logger = logging.getLogger(__name__)
@@ -100,14 +100,14 @@ class StpCrmInteraction(models.Model):
     @api.constrains("duration")
     def _check_duration(self):
         if any(interaction.duration < 0 for interaction in self):
-            raise ValidationError(_("The duration of an interaction cannot be negative."))
+            raise ValidationError(self.env._("The duration of an interaction cannot be negative."))
 
     @api.constrains("partner_id", "contact_id")
     def _check_contact(self):
         for interaction in self:
             if interaction.contact_id and interaction.contact_id.commercial_partner_id != interaction.partner_id:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "%(contact)s is not a contact of %(partner)s.",
                         contact=interaction.contact_id.display_name,
                         partner=interaction.partner_id.display_name,

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 # The eight items a CRM programme invests in, as Vietnamese strategic-CRM practice lists them ("ROI của CRM").
@@ -54,4 +54,4 @@ class StpCrmInvestment(models.Model):
     @api.constrains("amount")
     def _check_amount(self):
         if any(investment.amount <= 0 for investment in self):
-            raise ValidationError(_("A CRM investment must have a positive amount."))
+            raise ValidationError(self.env._("A CRM investment must have a positive amount."))

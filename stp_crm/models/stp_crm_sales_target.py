@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from .stp_crm_forecast_mixin import quarter_start
@@ -42,14 +42,14 @@ class StpCrmSalesTarget(models.Model):
     @api.constrains("user_id", "team_id")
     def _check_owner(self):
         if any(bool(target.user_id) == bool(target.team_id) for target in self):
-            raise ValidationError(_("A sales target is for exactly one salesperson or one sales team."))
+            raise ValidationError(self.env._("A sales target is for exactly one salesperson or one sales team."))
 
     @api.constrains("date_start")
     def _check_date_start(self):
         for target in self:
             if target.date_start != quarter_start(target.date_start):
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "A sales target starts on the first day of a quarter (1 January, 1 April, 1 July or "
                         "1 October), not on %(date)s.",
                         date=target.date_start,
@@ -70,12 +70,12 @@ class StpCrmSalesTarget(models.Model):
     def _stp_check_quarter_given(self, vals):
         """The quarter may change, not be cleared (left out of ``create``, it is the current one)."""
         if "date_start" in vals and not vals["date_start"]:
-            raise ValidationError(_("A sales target needs its quarter (the first day of the quarter)."))
+            raise ValidationError(self.env._("A sales target needs its quarter (the first day of the quarter)."))
 
     @api.constrains("amount")
     def _check_amount(self):
         if any(target.amount < 0 for target in self):
-            raise ValidationError(_("A sales target cannot be negative."))
+            raise ValidationError(self.env._("A sales target cannot be negative."))
 
     @api.depends("user_id", "team_id", "date_start")
     def _compute_display_name(self):

@@ -487,31 +487,33 @@ class StpCrmTicket(models.Model):
         _ = self.env._
         installed = self.installed_product_id
         if not self.lot_id:
-            return "no_warranty", _("No serial number on the ticket.")
+            return "no_warranty", self.env._("No serial number on the ticket.")
         if not self.partner_id:
-            return "no_warranty", _("No customer on the ticket.")
+            return "no_warranty", self.env._("No customer on the ticket.")
         if not installed:
             if installed_elsewhere:
-                return "no_warranty", _(
+                return "no_warranty", self.env._(
                     "Serial number %(lot)s was delivered to another customer.", lot=self.lot_id.name
                 )
             return (
                 "no_warranty",
-                _("Serial number %(lot)s has no validated delivery to a customer.", lot=self.lot_id.name),
+                self.env._("Serial number %(lot)s has no validated delivery to a customer.", lot=self.lot_id.name),
             )
         end = installed.warranty_end_date
         if not end:
-            return "no_warranty", _("%(product)s has no warranty.", product=installed.product_id.display_name)
+            return "no_warranty", self.env._("%(product)s has no warranty.", product=installed.product_id.display_name)
         values = {
             "delivered": format_date(self.env, installed.install_date),
-            "delivery": installed.picking_id.name or _("recorded by hand"),
+            "delivery": installed.picking_id.name or self.env._("recorded by hand"),
             "end": format_date(self.env, end),
         }
         if self._stp_opened_on() <= end:
-            return "in_warranty", _(
+            return "in_warranty", self.env._(
                 "Delivered on %(delivered)s (%(delivery)s), under warranty until %(end)s.", **values
             )
-        return "expired", _("Delivered on %(delivered)s (%(delivery)s), the warranty ended on %(end)s.", **values)
+        return "expired", self.env._(
+            "Delivered on %(delivered)s (%(delivery)s), the warranty ended on %(end)s.", **values
+        )
 
     @api.depends("picking_ids.picking_type_code")
     def _compute_picking_counts(self):

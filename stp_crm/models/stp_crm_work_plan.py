@@ -1,6 +1,6 @@
 import itertools
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.misc import format_datetime
 
@@ -145,7 +145,7 @@ class StpCrmWorkPlan(models.Model):
 
     def _search_is_overdue(self, operator, value):
         if operator not in ("=", "!="):
-            raise ValidationError(_("Unsupported search on Overdue."))
+            raise ValidationError(self.env._("Unsupported search on Overdue."))
         now = fields.Datetime.now()
         if (operator == "=") == bool(value):
             return [("date_deadline", "<", now), ("state", "not in", CLOSED_STATES)]
@@ -158,15 +158,15 @@ class StpCrmWorkPlan(models.Model):
     def _check_date_order(self):
         for plan in self:
             dates = [
-                (plan.date_start, _("start")),
-                (plan.date_handover, _("handover")),
-                (plan.date_deadline, _("deadline")),
+                (plan.date_start, self.env._("start")),
+                (plan.date_handover, self.env._("handover")),
+                (plan.date_deadline, self.env._("deadline")),
             ]
             known = [(date, label) for date, label in dates if date]
             for (earlier, earlier_label), (later, later_label) in itertools.pairwise(known):
                 if later < earlier:
                     raise ValidationError(
-                        _(
+                        self.env._(
                             "Work plan “%(plan)s”: the %(later)s (%(later_date)s) cannot be before the %(earlier)s (%(earlier_date)s).",
                             plan=plan.name,
                             later=later_label,
@@ -181,14 +181,16 @@ class StpCrmWorkPlan(models.Model):
         for plan in self:
             if plan.date_done and plan.state != "done":
                 raise ValidationError(
-                    _("Work plan “%(plan)s”: a done date is only allowed once the plan is done.", plan=plan.name)
+                    self.env._(
+                        "Work plan “%(plan)s”: a done date is only allowed once the plan is done.", plan=plan.name
+                    )
                 )
 
     @api.constrains("progress")
     def _check_progress(self):
         for plan in self:
             if not 0 <= plan.progress <= 100:
-                raise ValidationError(_("The progress must be between 0 and 100."))
+                raise ValidationError(self.env._("The progress must be between 0 and 100."))
 
     # ------------------------------------------------------------------
     # CRUD and actions

@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import format_date
 
@@ -18,12 +18,14 @@ class StpCrmForecastAsof(models.TransientModel):
         latest = snapshots.search([("date", "<=", self.date)], order="date desc", limit=1)
         if not latest:
             raise UserError(
-                _("There is no forecast snapshot on or before %(date)s.", date=format_date(self.env, self.date))
+                self.env._(
+                    "There is no forecast snapshot on or before %(date)s.", date=format_date(self.env, self.date)
+                )
             )
         action = self.env["ir.actions.act_window"]._for_xml_id("stp_crm.stp_crm_forecast_snapshot_action")
         action.update(
             {
-                "name": _("Forecast as of %(date)s", date=format_date(self.env, latest.date)),
+                "name": self.env._("Forecast as of %(date)s", date=format_date(self.env, latest.date)),
                 "domain": [("date", "=", latest.date)],
                 "view_mode": "pivot,graph,list",
                 "views": [(False, "pivot"), (False, "graph"), (False, "list")],

@@ -94,30 +94,32 @@ class StpCrmTicketMerge(models.TransientModel):
         the closed stage the duplicates go to (one that asks no rating)."""
         _ = self.env._
         if len(tickets) < 2:
-            raise UserError(_("Choose at least two tickets to merge."))
+            raise UserError(self.env._("Choose at least two tickets to merge."))
         if target not in tickets:
-            raise UserError(_("The ticket to merge into must be one of the tickets merged."))
+            raise UserError(self.env._("The ticket to merge into must be one of the tickets merged."))
         forbidden = tickets - tickets._filtered_access("write")
         if forbidden:
             # counted, not named: the user may not even read them
             raise UserError(
-                _("You may not modify %(count)s of these tickets: they cannot be merged.", count=len(forbidden))
+                self.env._(
+                    "You may not modify %(count)s of these tickets: they cannot be merged.", count=len(forbidden)
+                )
             )
         merged = tickets.filtered("merged_into_id")
         if merged:
             raise UserError(
-                _(
+                self.env._(
                     "Ticket %(number)s was already merged into %(target)s.",
                     number=merged[0].number,
                     target=merged[0].merged_into_id.number,
                 )
             )
         if len(set(tickets.mapped("commercial_partner_id.id"))) > 1 or len(tickets.company_id) > 1:
-            raise UserError(_("Only tickets of the same customer and the same company can be merged."))
+            raise UserError(self.env._("Only tickets of the same customer and the same company can be merged."))
         other_serial = tickets.filtered(lambda t: t.lot_id and t.lot_id != target.lot_id)
         if other_serial:
             raise UserError(
-                _(
+                self.env._(
                     "Ticket %(number)s is about serial number %(lot)s, ticket %(target)s is not: "
                     "they are two problems, not duplicates.",
                     number=other_serial[0].number,
@@ -127,7 +129,7 @@ class StpCrmTicketMerge(models.TransientModel):
             )
         closed = self.env["stp.crm.ticket.stage"].search([("is_closed", "=", True)])
         if not closed:
-            raise UserError(_("Define a closed ticket stage first: merged tickets are closed."))
+            raise UserError(self.env._("Define a closed ticket stage first: merged tickets are closed."))
         return closed.filtered(lambda stage: not stage.rating_template_id)[:1] or closed[:1]
 
     @api.model

@@ -71,17 +71,19 @@ class StpCrmTicketSplit(models.TransientModel):
         """Refuses, before anything is written, what is not a split."""
         _ = self.env._
         if not ticket.has_access("write"):
-            raise UserError(_("You may not modify this ticket: it cannot be split."))
+            raise UserError(self.env._("You may not modify this ticket: it cannot be split."))
         if not messages:
-            raise UserError(_("Choose the messages that go to the new ticket."))
+            raise UserError(self.env._("Choose the messages that go to the new ticket."))
         if any((message.model, message.res_id) != (TICKET, ticket.id) for message in messages):
-            raise UserError(_("Only messages of ticket %(number)s can be split from it.", number=ticket.number))
+            raise UserError(
+                self.env._("Only messages of ticket %(number)s can be split from it.", number=ticket.number)
+            )
         splittable = self.env["mail.message"].search_count(
             [("model", "=", TICKET), ("res_id", "=", ticket.id), ("message_type", "in", SPLITTABLE_TYPES)]
         )
         if len(messages.filtered(lambda m: m.message_type in SPLITTABLE_TYPES)) >= splittable:
             raise UserError(
-                _(
+                self.env._(
                     "These are all the messages of ticket %(number)s: that is not a split. "
                     "Change the ticket instead.",
                     number=ticket.number,
