@@ -65,6 +65,7 @@ def test_wheel_contains_every_file_the_manifest_names(wheel):
         "i18n/stp_crm.pot",
         "static/description/icon.png",
         "static/description/index.html",
+        "readme/API.md",  # read by the add-on's own test_api_docs, also when installed from the wheel
     }
     expected |= {str(path.relative_to(ADDON_DIR)) for path in ADDON_DIR.rglob("*.py")}
     missing = {name for name in expected if f"odoo/addons/stp_crm/{name}" not in files}
