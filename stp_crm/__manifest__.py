@@ -108,6 +108,7 @@
         "demo/res_company_demo.xml",
         "demo/stp_crm_sale_demo.xml",
         "demo/res_partner_address_2025_demo.xml",
+        "demo/stp_crm_campaign_results_demo.xml",
     ],
     "assets": {
         "web.report_assets_common": [

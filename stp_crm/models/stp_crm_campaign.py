@@ -649,3 +649,43 @@ class StpCrmCampaign(models.Model):
         }
         running.filtered(lambda c: c not in pending)._stp_set_state("done")
         return result
+
+    # ------------------------------------------------------------------
+    # Demo data
+    # ------------------------------------------------------------------
+    def _stp_demo_past_results(self, days):
+        """Demo data: the campaign ran ``days`` days ago, and since then three of its recipients
+        bought two filters each and one customer of its comparison group one, so that its
+        results (revenue, ROI, uplift) read real figures on the first screen. Once only."""
+        campaign = self.with_user(self.env.ref("base.user_admin"))
+        if campaign.state != "draft":
+            return
+        campaign.action_generate_recipients()
+        campaign.action_launch()
+        contacted = fields.Datetime.now() - timedelta(days=days)
+        campaign._stp_system_write({"date_launched": contacted})
+        lines = campaign.line_ids
+        lines.filtered("date_sent")._stp_system_write({"date_sent": contacted})
+        recipients = lines.filtered(lambda line: line.state != "excluded")[:3]
+        control = lines.filtered(lambda line: line.exclusion_reason == "control")[:1]
+        purchases = [(line, "stp_crm.product_demo_filter", 2) for line in recipients]
+        purchases += [(line, "stp_crm.product_demo_filter", 1) for line in control]
+        for line, product_xmlid, quantity in purchases:
+            product = self.env.ref(product_xmlid)
+            order = campaign.env["sale.order"].create(
+                {
+                    "partner_id": line.partner_id.id,
+                    "order_line": [
+                        fields.Command.create(
+                            {
+                                "product_id": product.id,
+                                "product_uom_qty": quantity,
+                                "price_unit": product.list_price,
+                                "tax_id": [fields.Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+            order.action_confirm()
+            order.date_order = contacted + timedelta(days=10)

@@ -78,6 +78,15 @@ class TestDemoData(TransactionCase):
         dates = orders.mapped("date_order")
         self.assertGreater((max(dates) - min(dates)).days, 150, "profit spread over the year")
 
+    def test_a_past_campaign_shows_its_results_and_uplift(self):
+        campaign = self.env.ref("stp_crm.campaign_demo_autumn")
+        self.assertEqual(campaign.state, "running")
+        self.assertTrue(campaign.recipient_count and campaign.control_count, "recipients and a comparison group")
+        self.assertGreater(campaign.revenue_after, campaign.control_revenue_after)
+        self.assertGreater(campaign.uplift_revenue, 0)
+        self.assertGreater(campaign.roi, 0)
+        self.assertGreaterEqual(campaign.revenue_after, 10_000_000, "in đồng, at a company's scale")
+
     def test_demo_company_in_vietnam(self):
         company = self.env.ref("base.main_company")
         self.assertEqual(company.country_id, self.env.ref("base.vn"))
