@@ -82,6 +82,18 @@ class StpCrmUsersMixin:
             setattr(cls, attribute, user)
 
 
+class StpCrmXmlRpcMixin:
+    """For live-server tests (HttpCase): XML-RPC calls as a test user (password = login)."""
+
+    def _login(self, login):
+        """A ``call(model, method, *args, **kwargs)`` of ``execute_kw`` as ``login``."""
+        uid = self.xmlrpc_common.authenticate(self.env.cr.dbname, login, login, {})
+        self.assertTrue(uid, f"{login} can authenticate")
+        return lambda model, method, *args, **kw: self.xmlrpc_object.execute_kw(
+            self.env.cr.dbname, uid, login, model, method, list(args), kw
+        )
+
+
 @tagged("post_install", "-at_install")
 class StpCrmAccountCommon(AccountTestInvoicingCommon, StpCrmUsersMixin):
     """Invoicing fixtures (a company with a chart of accounts) plus STP CRM users."""

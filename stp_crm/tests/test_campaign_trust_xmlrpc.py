@@ -3,13 +3,13 @@ from xmlrpc.client import Fault
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import StpCrmUsersMixin
+from .common import StpCrmUsersMixin, StpCrmXmlRpcMixin
 
 MANAGER = "stp_crm.group_stp_crm_manager"
 
 
 @tagged("post_install", "-at_install")
-class TestCampaignTrustXmlRpc(HttpCase, StpCrmUsersMixin):
+class TestCampaignTrustXmlRpc(HttpCase, StpCrmUsersMixin, StpCrmXmlRpcMixin):
     """Care campaigns act with the rights of who launches them, over XML-RPC: a CRM manager
     without Inventory and Sales rights, a CRM manager with Inventory rights, a CRM manager who is a
     Sales "own documents" user, a CRM-only user."""
@@ -31,13 +31,6 @@ class TestCampaignTrustXmlRpc(HttpCase, StpCrmUsersMixin):
         )
         cls.gift = cls.env["product.product"].create({"name": "Bánh trung thu", "is_storable": True})
         cls.product = cls.env["product.product"].create({"name": "Máy lọc nước RPC", "taxes_id": []})
-
-    def _login(self, login):
-        uid = self.xmlrpc_common.authenticate(self.env.cr.dbname, login, login, {})
-        self.assertTrue(uid)
-        return lambda model, method, *args, **kw: self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, uid, login, model, method, list(args), kw
-        )
 
     def assertFault(self, text, call, model, method, *args, **kw):
         with self.assertRaises(Fault) as caught:

@@ -1,10 +1,10 @@
 from odoo.tests import HttpCase, tagged
 
-from .common import StpCrmUsersMixin
+from .common import StpCrmUsersMixin, StpCrmXmlRpcMixin
 
 
 @tagged("post_install", "-at_install")
-class TestCampaignXmlRpc(HttpCase, StpCrmUsersMixin):
+class TestCampaignXmlRpc(HttpCase, StpCrmUsersMixin, StpCrmXmlRpcMixin):
     """Care campaigns as an integrator drives them over XML-RPC, as a CRM manager."""
 
     @classmethod
@@ -20,13 +20,6 @@ class TestCampaignXmlRpc(HttpCase, StpCrmUsersMixin):
         cls.env["stock.quant"].with_context(inventory_mode=True).create(
             {"product_id": cls.gift.id, "location_id": warehouse.lot_stock_id.id, "inventory_quantity": 10}
         ).action_apply_inventory()
-
-    def _login(self, login):
-        uid = self.xmlrpc_common.authenticate(self.env.cr.dbname, login, login, {})
-        self.assertTrue(uid)
-        return lambda model, method, *args, **kw: self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, uid, login, model, method, list(args), kw
-        )
 
     def test_create_generate_launch_read_results(self):
         call = self._login("stp_manager")

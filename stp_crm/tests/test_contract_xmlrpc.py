@@ -2,11 +2,11 @@ from xmlrpc.client import Fault
 
 from odoo.tests import HttpCase, tagged
 
-from .common import StpCrmUsersMixin
+from .common import StpCrmUsersMixin, StpCrmXmlRpcMixin
 
 
 @tagged("post_install", "-at_install")
-class TestContractXmlRpc(HttpCase, StpCrmUsersMixin):
+class TestContractXmlRpc(HttpCase, StpCrmUsersMixin, StpCrmXmlRpcMixin):
     """The contract API as an integrator drives it, over XML-RPC as a CRM user."""
 
     @classmethod
@@ -15,13 +15,6 @@ class TestContractXmlRpc(HttpCase, StpCrmUsersMixin):
         cls._setup_stp_users()
         cls.product = cls.env["product.product"].create({"name": "Máy phát điện", "list_price": 100.0, "taxes_id": []})
         cls.tax = cls.env["account.tax"].create({"name": "VAT 10% (RPC)", "amount": 10.0, "type_tax_use": "sale"})
-
-    def _login(self, login):
-        uid = self.xmlrpc_common.authenticate(self.env.cr.dbname, login, login, {})
-        self.assertTrue(uid, "the CRM user can authenticate")
-        return lambda model, method, *args, **kw: self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, uid, login, model, method, list(args), kw
-        )
 
     def test_create_contract_and_read_totals(self):
         call = self._login("stp_user")

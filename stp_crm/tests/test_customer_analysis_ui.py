@@ -1,11 +1,11 @@
 from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
 
-from .common import StpCrmUsersMixin
+from .common import StpCrmUsersMixin, StpCrmXmlRpcMixin
 
 
 @tagged("post_install", "-at_install")
-class TestCustomerAnalysisUi(HttpCase, StpCrmUsersMixin):
+class TestCustomerAnalysisUi(HttpCase, StpCrmUsersMixin, StpCrmXmlRpcMixin):
     """The analysis as an integrator (XML-RPC) and a user (tour) reach it on a live server."""
 
     @classmethod
@@ -33,13 +33,6 @@ class TestCustomerAnalysisUi(HttpCase, StpCrmUsersMixin):
                     ],
                 }
             ).action_post()
-
-    def _login(self, login):
-        uid = self.xmlrpc_common.authenticate(self.env.cr.dbname, login, login, {})
-        self.assertTrue(uid)
-        return lambda model, method, *args, **kw: self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, uid, login, model, method, list(args), kw
-        )
 
     def test_read_group_over_xmlrpc(self):
         domain = [("commercial_partner_id", "in", self.customers.ids)]

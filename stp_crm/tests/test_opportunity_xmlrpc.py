@@ -2,11 +2,11 @@ from xmlrpc.client import Fault
 
 from odoo.tests import HttpCase, tagged
 
-from .common import StpCrmUsersMixin
+from .common import StpCrmUsersMixin, StpCrmXmlRpcMixin
 
 
 @tagged("post_install", "-at_install")
-class TestOpportunityXmlRpc(HttpCase, StpCrmUsersMixin):
+class TestOpportunityXmlRpc(HttpCase, StpCrmUsersMixin, StpCrmXmlRpcMixin):
     """Feasibility and forecast of opportunities, the way an integrator drives them."""
 
     @classmethod
@@ -15,13 +15,6 @@ class TestOpportunityXmlRpc(HttpCase, StpCrmUsersMixin):
         cls._setup_stp_users()
         cls.customer = cls.env["res.partner"].create({"name": "Công ty Tích Hợp Cơ Hội", "is_company": True})
         cls.stage = cls.env["crm.stage"].create({"name": "Đủ điều kiện (rpc)", "stp_forecast_category": "best_case"})
-
-    def _login(self, login):
-        uid = self.xmlrpc_common.authenticate(self.env.cr.dbname, login, login, {})
-        self.assertTrue(uid)
-        return lambda model, method, *args, **kw: self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, uid, login, model, method, list(args), kw
-        )
 
     def _category(self, call, lead_id):
         return call("crm.lead", "read", [lead_id], fields=["stp_forecast_category"])[0]["stp_forecast_category"]

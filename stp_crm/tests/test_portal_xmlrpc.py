@@ -2,7 +2,7 @@ from xmlrpc.client import Fault
 
 from odoo.tests import HttpCase, tagged
 
-from .common import StpCrmUsersMixin
+from .common import StpCrmUsersMixin, StpCrmXmlRpcMixin
 
 # xmlrpc.client.Fault code of an AccessError (odoo/addons/base/controllers/rpc.py)
 ACCESS_ERROR = 4
@@ -57,7 +57,7 @@ NEW_LEAD_FIELDS = {
 
 
 @tagged("post_install", "-at_install")
-class TestPortalXmlRpc(HttpCase, StpCrmUsersMixin):
+class TestPortalXmlRpc(HttpCase, StpCrmUsersMixin, StpCrmXmlRpcMixin):
     """A portal user logged in over XML-RPC reaches none of the CRM's models and reads none
     of its assessments of customers, their own company's included."""
 
@@ -76,13 +76,6 @@ class TestPortalXmlRpc(HttpCase, StpCrmUsersMixin):
         cls.portal_user.partner_id.write({"parent_id": cls.customer.id, "stp_birthday": "1990-03-08"})
         cls.env["crm.lead"].create(
             {"name": "Cơ hội của khách cổng", "type": "opportunity", "partner_id": cls.customer.id}
-        )
-
-    def _login(self, login):
-        uid = self.xmlrpc_common.authenticate(self.env.cr.dbname, login, login, {})
-        self.assertTrue(uid, login)
-        return lambda model, method, *args, **kw: self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, uid, login, model, method, list(args), kw
         )
 
     def assertAccessError(self, call, *args, msg=None, **kw):

@@ -4,7 +4,7 @@ from odoo.tests import HttpCase, tagged
 
 from odoo.addons.base.controllers.rpc import RPC_FAULT_CODE_ACCESS_ERROR, RPC_FAULT_CODE_WARNING
 
-from .common import StpCrmUsersMixin, freeze_now, freeze_test_clock
+from .common import StpCrmUsersMixin, StpCrmXmlRpcMixin, freeze_now, freeze_test_clock
 
 NOW = "2026-11-20 09:00:00"
 
@@ -35,7 +35,7 @@ SKIPPED_TYPES = ("one2many", "many2many", "binary", "properties", "properties_de
 
 
 @tagged("post_install", "-at_install")
-class TestReadonlyFieldsXmlRpc(HttpCase, StpCrmUsersMixin):
+class TestReadonlyFieldsXmlRpc(HttpCase, StpCrmUsersMixin, StpCrmXmlRpcMixin):
     """Every stored field of an stp.* model declared read-only (or always read-only in its
     form), and our stp_ fields on res.partner, is refused over XML-RPC to every user who is
     not the superuser, admin included, on an existing record: an error, the value unchanged."""
@@ -157,13 +157,6 @@ class TestReadonlyFieldsXmlRpc(HttpCase, StpCrmUsersMixin):
             return next(value for value in values if value != current)
         other = self.env[field.comodel_name].with_context(active_test=False).search([("id", "!=", current.id)], limit=1)
         return other.id
-
-    def _login(self, login):
-        uid = self.xmlrpc_common.authenticate(self.env.cr.dbname, login, login, {})
-        self.assertTrue(uid, login)
-        return lambda model, method, *args, **kw: self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, uid, login, model, method, list(args), kw
-        )
 
     # ------------------------------------------------------------------
     # The walk

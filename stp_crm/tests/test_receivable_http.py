@@ -7,7 +7,7 @@ from odoo.tests import tagged
 from odoo.addons.account.tests.common import AccountTestInvoicingHttpCommon
 
 from ..models.res_partner_receivable import RECEIVABLE_BUCKETS
-from .common import StpCrmUsersMixin
+from .common import StpCrmUsersMixin, StpCrmXmlRpcMixin
 
 RECEIVABLE_FIELDS = list(RECEIVABLE_BUCKETS)
 
@@ -32,14 +32,7 @@ class StpCrmReceivableHttpCommon(AccountTestInvoicingHttpCommon, StpCrmUsersMixi
 
 
 @tagged("post_install", "-at_install")
-class TestReceivableXmlRpc(StpCrmReceivableHttpCommon):
-    def _login(self, login):
-        uid = self.xmlrpc_common.authenticate(self.env.cr.dbname, login, login, {})
-        self.assertTrue(uid)
-        return lambda model, method, *args, **kw: self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, uid, login, model, method, list(args), kw
-        )
-
+class TestReceivableXmlRpc(StpCrmReceivableHttpCommon, StpCrmXmlRpcMixin):
     def test_read_receivables_over_xmlrpc(self):
         call = self._login("stp_user")
         [record] = call("res.partner", "read", [self.customer.id], fields=RECEIVABLE_FIELDS)

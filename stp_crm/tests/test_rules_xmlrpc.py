@@ -2,11 +2,11 @@ from xmlrpc.client import Fault
 
 from odoo.tests import HttpCase, tagged
 
-from .common import StpCrmUsersMixin
+from .common import StpCrmUsersMixin, StpCrmXmlRpcMixin
 
 
 @tagged("post_install", "-at_install")
-class TestRulesXmlRpc(HttpCase, StpCrmUsersMixin):
+class TestRulesXmlRpc(HttpCase, StpCrmUsersMixin, StpCrmXmlRpcMixin):
     """The documents' rules refuse what the form hides, over XML-RPC, as a user with
     the CRM group only (and a CRM manager for deletion)."""
 
@@ -22,13 +22,6 @@ class TestRulesXmlRpc(HttpCase, StpCrmUsersMixin):
         )
         cls.other_team = cls.env["stp.crm.ticket.team"].create(
             {"name": "Đội khác", "member_ids": [(6, 0, cls.stp_user_2.ids)], "resource_calendar_id": False}
-        )
-
-    def _login(self, login):
-        uid = self.xmlrpc_common.authenticate(self.env.cr.dbname, login, login, {})
-        self.assertTrue(uid)
-        return lambda model, method, *args, **kw: self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, uid, login, model, method, list(args), kw
         )
 
     def assertFault(self, text, model, method, *args, call, **kw):

@@ -3,11 +3,12 @@ from xmlrpc.client import Fault
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from .common import StpCrmXmlRpcMixin
 from .test_ticket import TicketCommon
 
 
 @tagged("post_install", "-at_install")
-class TestTicketHttp(HttpCase, TicketCommon):
+class TestTicketHttp(HttpCase, TicketCommon, StpCrmXmlRpcMixin):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -35,13 +36,6 @@ class TestTicketHttp(HttpCase, TicketCommon):
         cls.ticket_x.message_post(body="GHI-CHU-NOI-BO lợi nhuận", subtype_xmlid="mail.mt_note")
         cls.ticket_x.message_post(
             body="TRA-LOI-KHACH đã nhận yêu cầu", message_type="comment", subtype_xmlid="mail.mt_comment"
-        )
-
-    def _login(self, login):
-        uid = self.xmlrpc_common.authenticate(self.env.cr.dbname, login, login, {})
-        self.assertTrue(uid)
-        return lambda model, method, *args, **kw: self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, uid, login, model, method, list(args), kw
         )
 
     # ------------------------------------------------------------------

@@ -5,7 +5,7 @@ from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import freeze_now
+from .common import StpCrmXmlRpcMixin, freeze_now
 from .test_ticket import INCOMING_EMAIL, TicketCommon
 
 TICKET = "stp.crm.ticket"
@@ -203,7 +203,7 @@ class TestTicketMergeEmail(TicketMergeCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestTicketMergeHttp(HttpCase, TicketMergeCommon):
+class TestTicketMergeHttp(HttpCase, TicketMergeCommon, StpCrmXmlRpcMixin):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -225,13 +225,6 @@ class TestTicketMergeHttp(HttpCase, TicketMergeCommon):
             ]
         )
         cls.target, cls.duplicate, cls.elsewhere = tickets
-
-    def _login(self, login):
-        uid = self.xmlrpc_common.authenticate(self.env.cr.dbname, login, login, {})
-        self.assertTrue(uid)
-        return lambda model, method, *args, **kw: self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, uid, login, model, method, list(args), kw
-        )
 
     def test_merge_over_xmlrpc(self):
         call = self._login("stp_user")

@@ -3,11 +3,11 @@ from xmlrpc.client import Fault
 from odoo import Command
 from odoo.tests import HttpCase, tagged
 
-from .common import StpCrmUsersMixin
+from .common import StpCrmUsersMixin, StpCrmXmlRpcMixin
 
 
 @tagged("post_install", "-at_install")
-class TestVisibilityXmlRpc(HttpCase, StpCrmUsersMixin):
+class TestVisibilityXmlRpc(HttpCase, StpCrmUsersMixin, StpCrmXmlRpcMixin):
     """Each user, logged in over XML-RPC, sees only what their Odoo rights allow."""
 
     @classmethod
@@ -63,13 +63,6 @@ class TestVisibilityXmlRpc(HttpCase, StpCrmUsersMixin):
         )
         order.action_confirm()
         return order
-
-    def _login(self, login):
-        uid = self.xmlrpc_common.authenticate(self.env.cr.dbname, login, login, {})
-        self.assertTrue(uid, login)
-        return lambda model, method, *args, **kw: self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, uid, login, model, method, list(args), kw
-        )
 
     def _timeline(self, call):
         rows = call(

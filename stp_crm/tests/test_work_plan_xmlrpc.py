@@ -2,11 +2,11 @@ from xmlrpc.client import Fault
 
 from odoo.tests import HttpCase, tagged
 
-from .common import StpCrmUsersMixin
+from .common import StpCrmUsersMixin, StpCrmXmlRpcMixin
 
 
 @tagged("post_install", "-at_install")
-class TestWorkPlanXmlRpc(HttpCase, StpCrmUsersMixin):
+class TestWorkPlanXmlRpc(HttpCase, StpCrmUsersMixin, StpCrmXmlRpcMixin):
     """Work plans and interactions the way an integrator drives them: over XML-RPC."""
 
     @classmethod
@@ -14,13 +14,6 @@ class TestWorkPlanXmlRpc(HttpCase, StpCrmUsersMixin):
         super().setUpClass()
         cls._setup_stp_users()
         cls.customer = cls.env["res.partner"].create({"name": "Công ty Tích Hợp Kế Hoạch", "is_company": True})
-
-    def _login(self, login):
-        uid = self.xmlrpc_common.authenticate(self.env.cr.dbname, login, login, {})
-        self.assertTrue(uid, "the CRM user can authenticate")
-        return lambda model, method, *args, **kw: self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, uid, login, model, method, list(args), kw
-        )
 
     def _read_plan(self, call, plan_id):
         [plan] = call(

@@ -2,24 +2,17 @@ from xmlrpc.client import Fault
 
 from odoo.tests import HttpCase, tagged
 
-from .common import StpCrmUsersMixin
+from .common import StpCrmUsersMixin, StpCrmXmlRpcMixin
 
 
 @tagged("post_install", "-at_install")
-class TestPartnerXmlRpc(HttpCase, StpCrmUsersMixin):
+class TestPartnerXmlRpc(HttpCase, StpCrmUsersMixin, StpCrmXmlRpcMixin):
     """Drives the public API the way an integrator does: over XML-RPC."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls._setup_stp_users()
-
-    def _login(self, login):
-        uid = self.xmlrpc_common.authenticate(self.env.cr.dbname, login, login, {})
-        self.assertTrue(uid, "the CRM user can authenticate")
-        return lambda model, method, *args, **kw: self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, uid, login, model, method, list(args), kw
-        )
 
     def test_create_customer_and_read_tier(self):
         call = self._login("stp_user")
