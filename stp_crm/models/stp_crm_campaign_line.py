@@ -9,6 +9,7 @@ from ..tools.groups import CRM_MANAGER, STOCK_USER
 from ..tools.occasion_dates import PER_RECIPIENT_OCCASIONS
 from ..tools.pickings import one_product_picking_values
 from ..tools.readable_records import readable_query
+from ..tools.reader_lang import for_reader
 
 LINE_STATES = [
     ("pending", "Pending"),
@@ -250,7 +251,7 @@ class StpCrmCampaignLine(models.Model):
         today = fields.Date.context_today(self)
         due = self.filtered(lambda line: line.date <= today)
         for campaign, lines in due.grouped("campaign_id").items():
-            greeted = lines.with_context(lang=campaign.company_id.partner_id.lang or lines.env.lang)
+            greeted = for_reader(lines, lines.env["res.partner"], campaign.company_id)
             if campaign.mail_template_id:
                 greeted._stp_queue_mails()
             if campaign.sms_template_id:

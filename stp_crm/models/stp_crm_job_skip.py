@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 
 from ..tools.groups import CRM_MANAGER, SYSTEM
+from ..tools.reader_lang import for_reader
 
 
 class StpCrmJobSkip(models.Model):
@@ -143,7 +144,7 @@ class StpCrmJobSkip(models.Model):
                     "res_model_id": self.env["ir.model"]._get_id(self._name),
                     "res_id": self.id,
                     "activity_type_id": todo.id,
-                    "summary": self.with_context(lang=user.lang)._stp_activity_summary(),
+                    "summary": for_reader(self, user.partner_id)._stp_activity_summary(),
                     "user_id": user.id,
                     "date_deadline": fields.Date.context_today(self),
                 }
