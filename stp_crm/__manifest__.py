@@ -40,6 +40,7 @@
         "security/stp_crm_analysis_security.xml",
         "security/stp_crm_campaign_security.xml",
         "security/stp_crm_job_skip_security.xml",
+        "security/stp_crm_consent_security.xml",
         "data/stp_crm_partner_data.xml",
         "data/stp_crm_sequence_data.xml",
         "data/stp_crm_contract_data.xml",

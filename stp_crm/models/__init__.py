@@ -41,5 +41,6 @@ from . import stp_crm_campaign_line
 from . import res_partner_campaign
 from . import account_chart_template
 from . import stp_crm_job_skip
+from . import stp_crm_consent
 from . import res_city
 from . import res_partner_address_2025
