@@ -87,6 +87,7 @@
         "views/res_partner_campaign_views.xml",
         "views/stp_crm_campaign_menus.xml",
         "views/stp_crm_job_skip_views.xml",
+        "views/stp_crm_consent_views.xml",
         "reports/stp_crm_contract_report.xml",
         "reports/stp_crm_ticket_report.xml",
         "reports/stp_crm_customer_profile_report.xml",

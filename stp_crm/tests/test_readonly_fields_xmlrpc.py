@@ -105,6 +105,7 @@ class TestReadonlyFieldsXmlRpc(HttpCase, StpCrmUsersMixin, StpCrmXmlRpcMixin):
             env["stp.crm.forecast.snapshot"].create(
                 {"date": "2026-11-16", "lead_id": lead.id, "category": "pipeline", "company_id": env.company.id}
             ),
+            env["stp.crm.consent"].create({"partner_id": customer.id, "channel": "sms"}),
         ]
         return {record._name: record for record in records}
 
