@@ -88,7 +88,7 @@ class StpCrmConsent(models.Model):
         ``purpose`` in the current company: one query, whatever their number."""
         if not partners:
             return partners
-        rows = self.sudo()._read_group(  # sudo: the campaign's sender may not read consents
+        rows = self._read_group(
             [
                 ("partner_id", "in", partners.ids),
                 ("channel", "=", channel),
