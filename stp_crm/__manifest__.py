@@ -9,7 +9,6 @@
     "website": "https://github.com/stp-crm/stp_crm",
     "license": "LGPL-3",
     "application": True,
-    "installable": True,
     "depends": [
         "contacts",
         "crm",

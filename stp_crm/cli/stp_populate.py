@@ -25,7 +25,7 @@ class StpPopulate(Command):
         group.add_option("--size", dest="populate_size", default="small", help="small, medium or large")
         parser.add_option_group(group)
         options = odoo.tools.config.parse_config(cmdargs, setup_logging=True)
-        from odoo.addons.stp_crm.populate.tools import SIZES, populate  # noqa: PLC0415 - after the config is parsed
+        from ..populate.tools import SIZES, populate  # noqa: PLC0415 - after the config is parsed
 
         if options.populate_size not in SIZES:
             sys.exit(f"--size must be one of {', '.join(SIZES)}")

@@ -104,7 +104,13 @@ class ResCompany(models.Model):
     @api.model
     def _stp_create_missing_sequences(self):
         """At install: the numbering of the companies that exist besides the main one."""
-        self.sudo().search([])._stp_create_sequences()
+        self._stp_all_companies()._stp_create_sequences()
+
+    @api.model
+    def _stp_all_companies(self):
+        """Every company of the database, for the jobs that work company by company."""
+        # A database holds a handful of companies.
+        return self.sudo().search([])  # pylint: disable=no-search-all
 
     def _stp_next_number(self, code):
         """The next number of document ``code`` in this company's own sequence."""

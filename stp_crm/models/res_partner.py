@@ -211,7 +211,7 @@ class ResPartner(models.Model):
         dated = partners if assessed_on else commercial.browse(first_head_ids)
         date = assessed_on or fields.Date.context_today(self)
         dated_ids, written_ids = set(dated.ids), set()
-        for company in companies or self.env["res.company"].sudo().search([]):
+        for company in companies or self.env["res.company"]._stp_all_companies():
             revenue = commercial._stp_revenue_by_partner(company)
             tier_for = self._stp_tier_rule(company)
             family_in_company = family.with_company(company)

@@ -92,7 +92,7 @@ class ResPartner(models.Model):
     def _stp_compute_ltv(self, today):
         """Store the lifetime figures of the commercial partners ``self`` in every
         company: two grouped queries and one UPDATE per company, whatever their number."""
-        for company in self.env["res.company"].sudo().search([]):
+        for company in self.env["res.company"]._stp_all_companies():
             values = self._stp_ltv_values(company, today)
             self._stp_store_ltv(company, values)
         self.flush_recordset(["stp_ltv_date"])

@@ -207,7 +207,7 @@ class ResPartner(models.Model):
         one UPDATE of the open episodes' plans per company."""
         plans = self.env["stp.crm.work.plan"]
         plans.flush_model(["stp_dunning_open"])
-        for company in self.env["res.company"].sudo().search([]):
+        for company in self.env["res.company"]._stp_all_companies():
             overdue = self._stp_overdue_partners_query(company)
             self.env.cr.execute(
                 SQL(
@@ -230,6 +230,6 @@ class ResPartner(models.Model):
                 partners._stp_dunning_pending_domain(company),
                 lambda batch, company=company: batch._stp_start_dunning(company),
             )
-            for company in self.env["res.company"].sudo().search([])
+            for company in self.env["res.company"]._stp_all_companies()
         ]
         return run_batch(partners, steps, batch_size, "_cron_stp_dunning")

@@ -55,7 +55,8 @@ class SaleOrder(models.Model):
         return result
 
     @api.depends("company_id", "partner_id", "amount_total", "company_id.stp_credit_limit_policy")
-    def _compute_partner_credit_warning(self):
+    # A compute returns nothing.
+    def _compute_partner_credit_warning(self):  # pylint: disable=missing-return
         super()._compute_partner_credit_warning()
         for order in self:
             if order.partner_credit_warning and order.company_id.stp_credit_limit_policy == "block":

@@ -12,9 +12,7 @@ class StpCrmAgeBand(models.Model):
     _description = "Customer Age Band"
     _order = "partner_kind, age_from, id"
 
-    name = fields.Char(
-        string="Name", translate=True, help="Empty: the band is named after its ages, e.g. '55 and over'."
-    )
+    name = fields.Char(translate=True, help="Empty: the band is named after its ages, e.g. '55 and over'.")
     partner_kind = fields.Selection(
         [("person", "Individuals"), ("company", "Companies")],
         string="Applies To",
@@ -24,9 +22,7 @@ class StpCrmAgeBand(models.Model):
     )
     age_from = fields.Integer(string="From Age", required=True, help="In whole years, included.")
     age_to = fields.Integer(string="To Age", help="In whole years, included. Empty (or 0): no upper limit.")
-    company_id = fields.Many2one(
-        "res.company", string="Company", index=True, help="Empty: the band applies to every company."
-    )
+    company_id = fields.Many2one("res.company", index=True, help="Empty: the band applies to every company.")
     active = fields.Boolean(default=True)
     age_range = fields.Char(string="Ages", compute="_compute_age_range")
 

@@ -70,9 +70,8 @@ class StpCrmCampaign(models.Model):
     _stp_frozen_fields = dict.fromkeys(("running", "done"), FROZEN_WHEN_LAUNCHED)
 
     name = fields.Char(string="Campaign", required=True, tracking=True)
-    occasion = fields.Selection(OCCASIONS, string="Occasion", required=True, default="custom", tracking=True)
+    occasion = fields.Selection(OCCASIONS, required=True, default="custom", tracking=True)
     date = fields.Date(
-        string="Date",
         compute="_compute_date",
         store=True,
         precompute=True,
@@ -100,9 +99,7 @@ class StpCrmCampaign(models.Model):
         tracking=True,
         domain="[('share', '=', False)]",
     )
-    company_id = fields.Many2one(
-        "res.company", string="Company", required=True, index=True, default=lambda self: self.env.company
-    )
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     currency_id = fields.Many2one(related="company_id.currency_id", string="Currency")
     state = fields.Selection(
         STATES, string="Status", required=True, default="draft", index=True, tracking=True, copy=False
@@ -115,7 +112,7 @@ class StpCrmCampaign(models.Model):
         tracking=True,
         help="A product tracked in stock: each recipient gets a delivery of it from the warehouse.",
     )
-    gift_quantity = fields.Float(string="Gift Quantity", default=1.0, digits="Product Unit of Measure")
+    gift_quantity = fields.Float(default=1.0, digits="Product Unit of Measure")
     gift_lead_days = fields.Integer(
         string="Gift Lead Time (Days)",
         default=3,
@@ -125,7 +122,6 @@ class StpCrmCampaign(models.Model):
     )
     warehouse_id = fields.Many2one(
         "stock.warehouse",
-        string="Warehouse",
         check_company=True,
         compute="_compute_warehouse_id",
         store=True,
@@ -141,7 +137,7 @@ class StpCrmCampaign(models.Model):
     sms_template_id = fields.Many2one(
         "sms.template", string="SMS Template", domain="[('model', '=', 'stp.crm.campaign.line')]"
     )
-    budget = fields.Monetary(string="Budget", groups=CRM_MANAGER, tracking=True)
+    budget = fields.Monetary(groups=CRM_MANAGER, tracking=True)
     other_cost = fields.Monetary(string="Other Costs", groups=CRM_MANAGER, help="Cards, shipping, printing...")
     attribution_days = fields.Integer(
         string="Attribution Window (Days)",
@@ -158,7 +154,6 @@ class StpCrmCampaign(models.Model):
     date_launched = fields.Datetime(string="Launched On", readonly=True, copy=False)
     launched_by_id = fields.Many2one(
         "res.users",
-        string="Launched By",
         readonly=True,
         copy=False,
         tracking=True,
@@ -173,8 +168,8 @@ class StpCrmCampaign(models.Model):
     delivered_count = fields.Integer(string="Delivered", compute="_compute_counts")
     responded_count = fields.Integer(string="Responded", compute="_compute_counts")
     picking_count = fields.Integer(string="Deliveries", compute="_compute_counts")
-    cost = fields.Monetary(string="Cost", compute="_compute_results", groups=CRM_MANAGER)
-    revenue_after = fields.Monetary(string="Revenue After", compute="_compute_results", groups=CRM_MANAGER)
+    cost = fields.Monetary(compute="_compute_results", groups=CRM_MANAGER)
+    revenue_after = fields.Monetary(compute="_compute_results", groups=CRM_MANAGER)
     roi = fields.Float(string="ROI (%)", compute="_compute_results", groups=CRM_MANAGER)
     control_revenue_after = fields.Monetary(
         string="Comparison Group Revenue", compute="_compute_results", groups=CRM_MANAGER

@@ -41,15 +41,13 @@ class StpCrmCampaignLine(models.Model):
     _stp_state_transitions = LINE_TRANSITIONS
     _stp_frozen_fields = dict.fromkeys(dict(LINE_STATES), ("campaign_id", "partner_id", "date"))
 
-    campaign_id = fields.Many2one(
-        "stp.crm.campaign", string="Campaign", required=True, ondelete="cascade", index=True, check_company=True
-    )
+    campaign_id = fields.Many2one("stp.crm.campaign", required=True, ondelete="cascade", index=True, check_company=True)
     partner_id = fields.Many2one("res.partner", string="Recipient", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(
         related="campaign_id.company_id", string="Company", store=True, index=True, precompute=True
     )
     occasion = fields.Selection(related="campaign_id.occasion", string="Occasion")
-    occasion_name = fields.Char(string="Occasion Name", compute="_compute_occasion_name")
+    occasion_name = fields.Char(compute="_compute_occasion_name")
     user_id = fields.Many2one(related="campaign_id.user_id", string="Responsible")
     state = fields.Selection(LINE_STATES, string="Status", required=True, default="pending", index=True)
     date = fields.Date(string="Occasion Date", index=True, help="The day this recipient is contacted.")
@@ -60,9 +58,7 @@ class StpCrmCampaignLine(models.Model):
         copy=False,
         help="When the greetings (e-mail, SMS) were queued: on the recipient's day.",
     )
-    exclusion_reason = fields.Selection(
-        [("control", "Comparison group"), ("manual", "Excluded by hand")], string="Exclusion Reason"
-    )
+    exclusion_reason = fields.Selection([("control", "Comparison group"), ("manual", "Excluded by hand")])
     picking_id = fields.Many2one(
         "stock.picking",
         string="Delivery",
@@ -74,7 +70,7 @@ class StpCrmCampaignLine(models.Model):
     picking_state = fields.Selection(related="picking_id.state", string="Delivery Status")
     mail_message_id = fields.Many2one("mail.message", string="Message", readonly=True, copy=False, ondelete="set null")
     currency_id = fields.Many2one(related="campaign_id.currency_id", string="Currency")
-    revenue_after = fields.Monetary(string="Revenue After", compute="_compute_revenue_after", groups=CRM_MANAGER)
+    revenue_after = fields.Monetary(compute="_compute_revenue_after", groups=CRM_MANAGER)
 
     _sql_constraints = [
         ("campaign_partner_uniq", "UNIQUE(campaign_id, partner_id)", "A customer is in a campaign only once."),

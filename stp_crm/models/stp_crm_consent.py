@@ -19,8 +19,8 @@ class StpCrmConsent(models.Model):
     partner_id = fields.Many2one(
         "res.partner", string="Person", required=True, index=True, ondelete="cascade", tracking=True
     )
-    channel = fields.Selection(CHANNELS, string="Channel", required=True, tracking=True)
-    purpose = fields.Selection(PURPOSES, string="Purpose", required=True, default="advertising", tracking=True)
+    channel = fields.Selection(CHANNELS, required=True, tracking=True)
+    purpose = fields.Selection(PURPOSES, required=True, default="advertising", tracking=True)
     state = fields.Selection(
         [("given", "Given"), ("withdrawn", "Withdrawn")],
         string="Status",
@@ -29,7 +29,7 @@ class StpCrmConsent(models.Model):
         readonly=True,
         tracking=True,
     )
-    date = fields.Datetime(string="Date", required=True, default=fields.Datetime.now, tracking=True)
+    date = fields.Datetime(required=True, default=fields.Datetime.now, tracking=True)
     source = fields.Selection(
         [
             ("form", "Form"),
@@ -39,16 +39,13 @@ class StpCrmConsent(models.Model):
             ("import", "Import"),
             ("portal", "Portal"),
         ],
-        string="Source",
         required=True,
         default="form",
         tracking=True,
     )
-    evidence = fields.Text(string="Evidence", help="What the person said or signed, and where it is kept.")
+    evidence = fields.Text(help="What the person said or signed, and where it is kept.")
     evidence_attachment_id = fields.Many2one("ir.attachment", string="Evidence File", ondelete="set null")
-    company_id = fields.Many2one(
-        "res.company", string="Company", required=True, index=True, default=lambda self: self.env.company
-    )
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
 
     _sql_constraints = [
         (

@@ -41,15 +41,12 @@ class StpCrmContract(models.Model):
         index=True,
         tracking=True,
     )
-    partner_id = fields.Many2one(
-        "res.partner", string="Partner", index=True, tracking=True, check_company=True, ondelete="restrict"
-    )
+    partner_id = fields.Many2one("res.partner", index=True, tracking=True, check_company=True, ondelete="restrict")
     commercial_partner_id = fields.Many2one(
         related="partner_id.commercial_partner_id", string="Commercial Partner", store=True, index="btree_not_null"
     )
     employee_id = fields.Many2one(
         "hr.employee",
-        string="Employee",
         index="btree_not_null",
         tracking=True,
         check_company=True,
@@ -57,7 +54,6 @@ class StpCrmContract(models.Model):
     )
     department_id = fields.Many2one(
         "hr.department",
-        string="Department",
         compute="_compute_department_id",
         store=True,
         readonly=False,
@@ -86,7 +82,6 @@ class StpCrmContract(models.Model):
     date_end = fields.Date(string="End Date", index=True, tracking=True)
     currency_id = fields.Many2one(
         "res.currency",
-        string="Currency",
         required=True,
         default=lambda self: self.env.company.currency_id,
         tracking=True,
@@ -107,12 +102,9 @@ class StpCrmContract(models.Model):
         STATES, string="Status", required=True, default="draft", index=True, tracking=True, copy=False
     )
     note = fields.Html(string="Notes")
-    project_id = fields.Many2one(
-        "project.project", string="Project", index="btree_not_null", tracking=True, check_company=True
-    )
+    project_id = fields.Many2one("project.project", index="btree_not_null", tracking=True, check_company=True)
     previous_contract_id = fields.Many2one(
         "stp.crm.contract",
-        string="Previous Contract",
         readonly=True,
         copy=False,
         index="btree_not_null",
@@ -120,11 +112,8 @@ class StpCrmContract(models.Model):
         help="The contract this one renews.",
     )
     renewal_ids = fields.One2many("stp.crm.contract", "previous_contract_id", string="Renewals")
-    company_id = fields.Many2one(
-        "res.company", string="Company", required=True, index=True, default=lambda self: self.env.company
-    )
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     expiry_alert_sent = fields.Boolean(
-        string="Expiry Alert Sent",
         copy=False,
         help="The responsible user has been given the 'Contract expiring' activity for the current end date.",
     )
@@ -137,9 +126,9 @@ class StpCrmContract(models.Model):
     )
     sale_order_ids = fields.One2many("sale.order", "stp_contract_id", string="Sales Orders")
     purchase_order_ids = fields.One2many("purchase.order", "stp_contract_id", string="Purchase Orders")
-    order_count = fields.Integer(string="Order Count", compute="_compute_document_counts")
+    order_count = fields.Integer(compute="_compute_document_counts")
     picking_count = fields.Integer(string="Transfer Count", compute="_compute_document_counts")
-    invoice_count = fields.Integer(string="Invoice Count", compute="_compute_document_counts")
+    invoice_count = fields.Integer(compute="_compute_document_counts")
     amount_ordered = fields.Monetary(string="Ordered Amount", compute="_compute_order_amounts")
     amount_delivered = fields.Monetary(string="Delivered Amount", compute="_compute_order_amounts")
     amount_invoiced = fields.Monetary(string="Invoiced Amount", compute="_compute_order_amounts")
@@ -503,7 +492,7 @@ class StpCrmContract(models.Model):
                     ("company_id", "=", company.id),
                     ("date_end", "<=", today + relativedelta(days=company.stp_contract_alert_days)),
                 ]
-                for company in self.env["res.company"].sudo().search([])
+                for company in self.env["res.company"]._stp_all_companies()
             ]
         )
 

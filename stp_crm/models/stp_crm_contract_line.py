@@ -13,19 +13,17 @@ class StpCrmContractLine(models.Model):
     _order = "contract_id, sequence, id"
     _check_company_auto = True
 
-    contract_id = fields.Many2one("stp.crm.contract", string="Contract", required=True, index=True, ondelete="cascade")
+    contract_id = fields.Many2one("stp.crm.contract", required=True, index=True, ondelete="cascade")
     sequence = fields.Integer(default=10)
     company_id = fields.Many2one(related="contract_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="contract_id.currency_id")
     contract_type = fields.Selection(related="contract_id.contract_type")
-    product_id = fields.Many2one(
-        "product.product", string="Product", required=True, index=True, check_company=True, ondelete="restrict"
-    )
+    product_id = fields.Many2one("product.product", required=True, index=True, check_company=True, ondelete="restrict")
     product_uom_id = fields.Many2one(related="product_id.uom_id", string="Unit of Measure")
     name = fields.Text(
         string="Description", compute="_compute_name", store=True, readonly=False, required=True, precompute=True
     )
-    quantity = fields.Float(string="Quantity", digits="Product Unit of Measure", default=1.0, required=True)
+    quantity = fields.Float(digits="Product Unit of Measure", default=1.0, required=True)
     price_unit = fields.Float(
         string="Unit Price",
         digits="Product Price",

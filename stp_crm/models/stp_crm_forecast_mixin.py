@@ -57,7 +57,7 @@ class StpCrmForecastMixin(models.AbstractModel):
         """SQL of the currency of the company in ``company_column`` (the current company's
         when empty), as a CASE over the few companies rather than a join to res_company."""
         # Users see the rows of their allowed companies only (the reports' multi-company rules).
-        companies = self.env["res.company"].sudo().search([]) if self.env.su else self.env.companies
+        companies = self.env["res.company"]._stp_all_companies() if self.env.su else self.env.companies
         return SQL(
             "CASE %s %s ELSE %s END",
             company_column,

@@ -18,13 +18,13 @@ class StpCrmForecastSnapshot(models.Model):
     date = fields.Date(string="Week", required=True, index=True, readonly=True, help="Monday of the week.")
     lead_id = fields.Many2one("crm.lead", string="Opportunity", required=True, ondelete="cascade", readonly=True)
     category = fields.Selection(OPEN_FORECAST_CATEGORIES, string="Forecast Category", required=True, readonly=True)
-    expected_revenue = fields.Monetary(string="Expected Revenue", readonly=True)
-    prorated_revenue = fields.Monetary(string="Prorated Revenue", readonly=True)
+    expected_revenue = fields.Monetary(readonly=True)
+    prorated_revenue = fields.Monetary(readonly=True)
     date_deadline = fields.Date(string="Expected Closing", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", index=True, readonly=True)
     team_id = fields.Many2one("crm.team", string="Sales Team", index=True, readonly=True)
-    company_id = fields.Many2one("res.company", string="Company", index=True, readonly=True)
-    currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
+    company_id = fields.Many2one("res.company", index=True, readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
 
     _sql_constraints = [
         ("lead_week_unique", "UNIQUE (lead_id, date)", "An opportunity has one forecast snapshot per week."),

@@ -16,9 +16,7 @@ class StpCrmInstalledProduct(models.Model):
     partner_id = fields.Many2one(
         "res.partner", string="Customer", required=True, index=True, tracking=True, check_company=True
     )
-    product_id = fields.Many2one(
-        "product.product", string="Product", required=True, index=True, tracking=True, check_company=True
-    )
+    product_id = fields.Many2one("product.product", required=True, index=True, tracking=True, check_company=True)
     lot_id = fields.Many2one(
         "stock.lot",
         string="Serial Number",
@@ -36,7 +34,7 @@ class StpCrmInstalledProduct(models.Model):
         tracking=True,
         help="The day its delivery was validated, for serials recorded by a delivery.",
     )
-    location = fields.Char(string="Location", help="Where the product is installed.")
+    location = fields.Char(help="Where the product is installed.")
     state = fields.Selection(
         [
             ("running", "Running"),
@@ -51,7 +49,6 @@ class StpCrmInstalledProduct(models.Model):
         tracking=True,
     )
     warranty_end_date = fields.Date(
-        string="Warranty End Date",
         compute="_compute_warranty_end_date",
         store=True,
         readonly=False,
@@ -65,9 +62,7 @@ class StpCrmInstalledProduct(models.Model):
     picking_id = fields.Many2one(
         "stock.picking", string="Delivery", readonly=True, index="btree_not_null", check_company=True
     )
-    company_id = fields.Many2one(
-        "res.company", string="Company", required=True, index=True, default=lambda self: self.env.company
-    )
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     active = fields.Boolean(default=True)
 
     @api.depends("product_id", "lot_id", "partner_id")

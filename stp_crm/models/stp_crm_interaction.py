@@ -33,7 +33,7 @@ class StpCrmInteraction(models.Model):
         tracking=True,
         domain="[('share', '=', False)]",
     )
-    date = fields.Datetime(string="Date", required=True, default=fields.Datetime.now, index=True, tracking=True)
+    date = fields.Datetime(required=True, default=fields.Datetime.now, index=True, tracking=True)
     channel = fields.Selection(
         [
             ("phone", "Phone"),
@@ -44,7 +44,6 @@ class StpCrmInteraction(models.Model):
             ("post", "Post"),
             ("in_person", "In Person"),
         ],
-        string="Channel",
         required=True,
         default="phone",
         index=True,
@@ -52,21 +51,16 @@ class StpCrmInteraction(models.Model):
     )
     direction = fields.Selection(
         [("inbound", "Inbound"), ("outbound", "Outbound")],
-        string="Direction",
         required=True,
         default="outbound",
         tracking=True,
     )
-    duration = fields.Float(string="Duration", help="In hours.")
-    summary = fields.Char(string="Summary", required=True, tracking=True)
-    outcome = fields.Text(string="Outcome")
+    duration = fields.Float(help="In hours.")
+    summary = fields.Char(required=True, tracking=True)
+    outcome = fields.Text()
     lead_id = fields.Many2one("crm.lead", string="Opportunity", index="btree_not_null", check_company=True)
-    work_plan_id = fields.Many2one(
-        "stp.crm.work.plan", string="Work Plan", index="btree_not_null", check_company=True, ondelete="set null"
-    )
-    company_id = fields.Many2one(
-        "res.company", string="Company", required=True, index=True, default=lambda self: self.env.company
-    )
+    work_plan_id = fields.Many2one("stp.crm.work.plan", index="btree_not_null", check_company=True, ondelete="set null")
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
 
     @api.model_create_multi
     def create(self, vals_list):

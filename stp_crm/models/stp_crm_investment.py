@@ -22,15 +22,11 @@ class StpCrmInvestment(models.Model):
     _check_company_auto = True
 
     name = fields.Char(string="Description", required=True, tracking=True)
-    date = fields.Date(string="Date", required=True, default=fields.Date.context_today, index=True, tracking=True)
-    category = fields.Selection(INVESTMENT_CATEGORIES, string="Category", required=True, index=True, tracking=True)
-    amount = fields.Monetary(string="Amount", currency_field="currency_id", required=True, tracking=True)
-    currency_id = fields.Many2one(
-        "res.currency", string="Currency", required=True, default=lambda self: self.env.company.currency_id
-    )
-    company_id = fields.Many2one(
-        "res.company", string="Company", required=True, index=True, default=lambda self: self.env.company
-    )
+    date = fields.Date(required=True, default=fields.Date.context_today, index=True, tracking=True)
+    category = fields.Selection(INVESTMENT_CATEGORIES, required=True, index=True, tracking=True)
+    amount = fields.Monetary(currency_field="currency_id", required=True, tracking=True)
+    currency_id = fields.Many2one("res.currency", required=True, default=lambda self: self.env.company.currency_id)
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     company_currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
     amount_company = fields.Monetary(
         string="Amount (Company Currency)",

@@ -20,8 +20,8 @@ class StpCrmJobSkip(models.Model):
     cron_id = fields.Many2one("ir.cron", string="Scheduled Action", readonly=True, ondelete="set null")
     res_model = fields.Char(string="Model", required=True, readonly=True, index=True)
     res_id = fields.Many2oneReference(string="Record ID", model_field="res_model", required=True, readonly=True)
-    error = fields.Text(string="Error", readonly=True)
-    error_details = fields.Text(string="Error Details", readonly=True, groups=SYSTEM)
+    error = fields.Text(readonly=True)
+    error_details = fields.Text(readonly=True, groups=SYSTEM)
     date_first = fields.Datetime(string="First Failure", required=True, readonly=True)
     date_last = fields.Datetime(string="Last Failure", required=True, readonly=True, index=True)
     failure_count = fields.Integer(string="Failures", default=1, readonly=True)
@@ -34,7 +34,7 @@ class StpCrmJobSkip(models.Model):
         help="A skipped record is left alone by its job for 12 hours after each failure, then tried again; "
         "Retry Now has the job try it at its next call, which it starts at once.",
     )
-    company_id = fields.Many2one("res.company", string="Company", readonly=True, index=True)
+    company_id = fields.Many2one("res.company", readonly=True, index=True)
 
     _sql_constraints = [
         (

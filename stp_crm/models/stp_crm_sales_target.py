@@ -26,9 +26,7 @@ class StpCrmSalesTarget(models.Model):
         help="First day of the quarter: 1 January, 1 April, 1 July or 1 October.",
     )
     amount = fields.Monetary(string="Target", required=True, tracking=True, currency_field="currency_id")
-    company_id = fields.Many2one(
-        "res.company", string="Company", required=True, index=True, default=lambda self: self.env.company
-    )
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     currency_id = fields.Many2one(related="company_id.currency_id", string="Currency")
 
     _sql_constraints = [

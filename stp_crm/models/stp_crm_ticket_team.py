@@ -24,9 +24,7 @@ class StpCrmTicketTeam(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     color = fields.Integer(string="Color Index")
-    company_id = fields.Many2one(
-        "res.company", string="Company", required=True, index=True, default=lambda self: self.env.company
-    )
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     member_ids = fields.Many2many(
         "res.users",
         "stp_crm_ticket_team_member_rel",

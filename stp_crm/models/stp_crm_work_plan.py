@@ -58,12 +58,11 @@ class StpCrmWorkPlan(models.Model):
     date_handover = fields.Datetime(string="Handover")
     date_deadline = fields.Datetime(string="Deadline", index=True, tracking=True)
     date_done = fields.Datetime(string="Done On", copy=False)
-    location = fields.Char(string="Location")
+    location = fields.Char()
     is_urgent = fields.Boolean(string="Urgent", tracking=True)
     is_important = fields.Boolean(string="Important", tracking=True)
     quadrant = fields.Selection(
         QUADRANTS,
-        string="Quadrant",
         compute="_compute_quadrant",
         inverse="_inverse_quadrant",
         store=True,
@@ -88,10 +87,8 @@ class StpCrmWorkPlan(models.Model):
     progress = fields.Integer(string="Progress (%)", default=0, aggregator="avg")
     description = fields.Html(string="Details")
     note = fields.Html(string="Notes")
-    company_id = fields.Many2one(
-        "res.company", string="Company", required=True, index=True, default=lambda self: self.env.company
-    )
-    color = fields.Integer(string="Color")
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
+    color = fields.Integer()
     is_overdue = fields.Boolean(string="Overdue", compute="_compute_is_overdue", search="_search_is_overdue")
     overdue_notified = fields.Boolean(
         string="Overdue Reminder Sent",

@@ -23,7 +23,7 @@ class StpCrmTicket(models.Model):
         installed = populated(self, "stp.crm.installed.product") or self.env["stp.crm.installed.product"].search(
             [], limit=1000
         )
-        team_ids = self.env["stp.crm.ticket.team"].search([]).ids
+        team_ids = self.env["stp.crm.ticket.team"].search([], limit=100).ids
 
         def machine(values, **kwargs):
             return installed.browse(values["installed_product_id"])

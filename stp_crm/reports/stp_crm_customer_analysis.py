@@ -94,16 +94,13 @@ class StpCrmCustomerAnalysis(models.Model):
         help="The customer's province on the map in force at the invoice date: before 1 July 2025, the province "
         "the address was on before it was moved to the 2025 map.",
     )
-    region = fields.Selection(REGIONS, string="Region", readonly=True)
+    region = fields.Selection(REGIONS, readonly=True)
     age_group = fields.Many2one(
         "stp.crm.age.band",
-        string="Age Group",
         readonly=True,
         help="The customer's age band at the invoice date: a person's age, a company's years since its founding.",
     )
-    customer_type = fields.Selection(
-        [("person", "Individual"), ("company", "Company")], string="Customer Type", readonly=True
-    )
+    customer_type = fields.Selection([("person", "Individual"), ("company", "Company")], readonly=True)
     stp_tier = fields.Selection(
         [("a", "A"), ("b", "B"), ("c", "C")], string="Tier", readonly=True, help="The customer's current tier."
     )
@@ -122,12 +119,11 @@ class StpCrmCustomerAnalysis(models.Model):
     )
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
-    product_id = fields.Many2one("product.product", string="Product", readonly=True)
+    product_id = fields.Many2one("product.product", readonly=True)
     categ_id = fields.Many2one("product.category", string="Product Category", readonly=True)
-    quantity = fields.Float(string="Quantity", readonly=True, digits="Product Unit of Measure")
-    revenue = fields.Monetary(string="Revenue", readonly=True, currency_field="currency_id")
+    quantity = fields.Float(readonly=True, digits="Product Unit of Measure")
+    revenue = fields.Monetary(readonly=True, currency_field="currency_id")
     margin = fields.Monetary(
-        string="Margin",
         readonly=True,
         currency_field="currency_id",
         help="Revenue minus the quantity at the product's cost in the company; empty when the product has no cost.",
@@ -138,8 +134,8 @@ class StpCrmCustomerAnalysis(models.Model):
         aggregator="count_distinct",
         help="Number of distinct customer invoices (credit notes not counted).",
     )
-    company_id = fields.Many2one("res.company", string="Company", readonly=True)
-    currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
 
     @property
     def _table_query(self):

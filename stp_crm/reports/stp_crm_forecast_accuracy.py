@@ -41,13 +41,13 @@ class StpCrmForecastAccuracy(models.Model):
         "res.company": ["currency_id"],
     }
 
-    quarter = fields.Date(string="Quarter", readonly=True, help="First day of the quarter.")
+    quarter = fields.Date(readonly=True, help="First day of the quarter.")
     period = fields.Selection(PERIODS, string="Forecast Period", readonly=True)
     lead_id = fields.Many2one("crm.lead", string="Opportunity", readonly=True)
-    company_id = fields.Many2one("res.company", string="Company", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
     team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
-    currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
     has_snapshot = fields.Boolean(string="From a Snapshot", readonly=True)
     committed_amount = fields.Monetary(string="Committed at Quarter Start", readonly=True)
     won_amount = fields.Monetary(string="Won in Quarter", readonly=True)

@@ -57,22 +57,22 @@ class StpCrmForecastReport(models.Model):
     }
 
     lead_id = fields.Many2one("crm.lead", string="Opportunity", readonly=True)
-    stage_id = fields.Many2one("crm.stage", string="Stage", readonly=True)
+    stage_id = fields.Many2one("crm.stage", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    company_id = fields.Many2one("res.company", string="Company", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
     team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
-    date = fields.Date(string="Date", readonly=True)
+    date = fields.Date(readonly=True)
     period = fields.Selection(PERIODS, string="Forecast Period", readonly=True)
     category = fields.Selection(
         OPEN_FORECAST_CATEGORIES + [("won", "Won"), ("lost", "Lost"), ("target", "Target")],
         string="Forecast Category",
         readonly=True,
     )
-    currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
-    expected_revenue = fields.Monetary(string="Expected Revenue", readonly=True)
-    prorated_revenue = fields.Monetary(string="Prorated Revenue", readonly=True)
-    won_revenue = fields.Monetary(string="Won Revenue", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    expected_revenue = fields.Monetary(readonly=True)
+    prorated_revenue = fields.Monetary(readonly=True)
+    won_revenue = fields.Monetary(readonly=True)
     commit_won_revenue = fields.Monetary(string="Commit + Won", readonly=True)
     target_amount = fields.Monetary(string="Target", readonly=True)
     attainment = fields.Float(string="Attainment (%)", readonly=True, digits=(16, 1))

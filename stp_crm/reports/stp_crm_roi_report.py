@@ -43,10 +43,10 @@ class StpCrmRoiReport(models.Model):
     }
 
     date = fields.Date(string="Month", readonly=True)
-    company_id = fields.Many2one("res.company", string="Company", readonly=True)
-    currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
-    investment = fields.Monetary(string="Investment", currency_field="currency_id", readonly=True)
-    attributed_profit = fields.Monetary(string="Attributed Profit", currency_field="currency_id", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    investment = fields.Monetary(currency_field="currency_id", readonly=True)
+    attributed_profit = fields.Monetary(currency_field="currency_id", readonly=True)
     roi = fields.Float(
         string="ROI (%)",
         readonly=True,

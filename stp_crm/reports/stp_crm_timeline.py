@@ -155,7 +155,7 @@ class StpCrmTimeline(models.Model):
     }
 
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    date = fields.Datetime(string="Date", readonly=True)
+    date = fields.Datetime(readonly=True)
     event_type = fields.Selection(
         [
             ("interaction", "Interaction"),
@@ -167,14 +167,13 @@ class StpCrmTimeline(models.Model):
             ("contract", "Contract"),
             ("ticket", "Service Ticket"),
         ],
-        string="Event Type",
         readonly=True,
     )
     name = fields.Char(string="Description", readonly=True)
-    amount = fields.Monetary(string="Amount", currency_field="currency_id", readonly=True)
-    currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
+    amount = fields.Monetary(currency_field="currency_id", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
     user_id = fields.Many2one("res.users", string="Responsible", readonly=True)
-    company_id = fields.Many2one("res.company", string="Company", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
     res_model = fields.Char(string="Source Model", readonly=True)
     res_id = fields.Integer(string="Source Record", readonly=True)
     lead_id = fields.Many2one(

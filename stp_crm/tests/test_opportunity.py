@@ -58,7 +58,7 @@ class TestForecastCategory(OpportunityCommon):
         self.assertEqual(lead.stp_forecast_category, "best_case", "a stage's category change reaches its leads")
 
     def test_override_wins_over_the_stage_and_is_tracked(self):
-        lead = self._opportunity().with_user(self.sales_own).with_context(TRACKING)
+        lead = self._opportunity().with_user(self.sales_own).with_context(**TRACKING)
         self._flush_tracking()  # a record is not tracked in the transaction that creates it
         with Form(lead) as form:
             form.stp_feasibility = "high"
@@ -143,7 +143,7 @@ class TestProspectBecomesCustomer(OpportunityCommon):
         return (
             self.env["sale.order"]
             .with_user(user)
-            .with_context(TRACKING)
+            .with_context(**TRACKING)
             .create(
                 {
                     "partner_id": partner.id,

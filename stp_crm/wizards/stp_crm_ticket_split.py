@@ -14,7 +14,7 @@ class StpCrmTicketSplit(models.TransientModel):
     _description = "Split Ticket"
 
     ticket_id = fields.Many2one(
-        TICKET, string="Ticket", required=True, ondelete="cascade", default=lambda self: self._default_ticket_id()
+        TICKET, required=True, ondelete="cascade", default=lambda self: self._default_ticket_id()
     )
     message_ids = fields.Many2many(
         "mail.message",
@@ -27,8 +27,8 @@ class StpCrmTicketSplit(models.TransientModel):
         string="Type",
         help="Empty: the ticket's type.",
     )
-    team_id = fields.Many2one("stp.crm.ticket.team", string="Team", help="Empty: the ticket's team.")
-    product_id = fields.Many2one("product.product", string="Product")
+    team_id = fields.Many2one("stp.crm.ticket.team", help="Empty: the ticket's team.")
+    product_id = fields.Many2one("product.product")
     lot_id = fields.Many2one("stock.lot", string="Serial Number", domain="[('product_id', '=?', product_id)]")
 
     @api.model
@@ -40,7 +40,7 @@ class StpCrmTicketSplit(models.TransientModel):
     def action_split(self):
         self.ensure_one()
         # the wizard's defaults (default_message_ids, default_name) are not the new ticket's
-        return self.with_context(clean_context(self.env.context))._stp_split()
+        return self.with_context(clean_context(self.env.context))._stp_split()  # pylint: disable=context-overridden
 
     def _stp_split(self):
         ticket = self.ticket_id
