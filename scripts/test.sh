@@ -27,13 +27,16 @@ odoo_cmd -d "$DB" -i stp_crm --stop-after-init --log-level=warn
 # default 75 minutes, inside CI's 90): whatever a test leaves behind (a browser, a thread), the
 # group is killed once pytest has ended or run out of time, and `make test` returns its code.
 TIMEOUT="${STP_CRM_TEST_TIMEOUT:-4500}"
-log "running stp_crm/tests and tests/ (at most ${TIMEOUT}s)"
+# The live test server (HttpCase, XML-RPC, tours) listens on a free port of its own, never 8069:
+# another `make test`, or a served `make run`, may run beside this one.
+HTTP_PORT="${STP_CRM_TEST_HTTP_PORT:-$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
+log "running stp_crm/tests and tests/ (at most ${TIMEOUT}s, test server on port $HTTP_PORT)"
 cd "$PROJECT_DIR"
 export STP_CRM_TEST_DB="$DB" STP_CRM_ADDONS_PATH="$ADDONS_PATH"
 # shellcheck disable=SC2046
 setsid "${CLOCK[@]}" timeout --foreground --kill-after=30 "$TIMEOUT" "$PYTHON" -m pytest stp_crm/tests tests -p no:cacheprovider \
     --odoo-database="$DB" --odoo-addons-path="$ADDONS_PATH" --odoo-http --odoo-log-level=warn \
-    --odoo-extra="data-dir=$ODOO_DATA_DIR" --odoo-extra=max-cron-threads=0 $(for a in $(odoo_db_args); do echo "--odoo-extra=${a#--}"; done) \
+    --odoo-extra="data-dir=$ODOO_DATA_DIR" --odoo-extra="http-port=$HTTP_PORT" --odoo-extra=max-cron-threads=0 $(for a in $(odoo_db_args); do echo "--odoo-extra=${a#--}"; done) \
     "$@" &
 RUNNER=$!
 trap 'kill -TERM -- "-$RUNNER" 2>/dev/null' INT TERM
