@@ -6,7 +6,7 @@ from odoo.tools.sql import column_exists, create_column
 
 from ..tools import vn_address
 from ..tools.cron_batch import run_batch
-from ..tools.groups import CRM_USER, PARTNER_MANAGER
+from ..tools.groups import CRM_USER, INVOICING_READ, PARTNER_MANAGER
 
 ADDRESS_2025_BATCH_SIZE = 2000
 ADDRESS_TEXT_FIELDS = ("street", "street2", "city")
@@ -14,6 +14,8 @@ ADDRESS_TEXT_FIELDS = ("street", "street2", "city")
 OWN_FIELDS = ("street", "street2", "stp_address_before_2025")
 # Who edits contacts, and the CRM's users, see how an address was moved (not the portal).
 ADDRESS_MOVERS = f"{PARTNER_MANAGER},{CRM_USER}"
+# Today's province: for them, and for the receivables list's readers.
+CURRENT_STATE_READERS = f"{ADDRESS_MOVERS},{INVOICING_READ}"
 
 
 class ResPartner(models.Model):
@@ -54,6 +56,7 @@ class ResPartner(models.Model):
         compute="_compute_stp_current_state_id",
         store=True,
         index="btree_not_null",
+        groups=CURRENT_STATE_READERS,
         help="The partner's province on Vietnam's map of 1 July 2025: a merged province counts as the province "
         "that absorbed it, until the address is moved. Receivables, campaign segments and the customer profile "
         "read it.",
