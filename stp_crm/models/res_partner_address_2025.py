@@ -2,10 +2,11 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.tools import SQL
+from odoo.tools.sql import column_exists, create_column
 
 from ..tools import vn_address
 from ..tools.cron_batch import run_batch
-from ..tools.groups import CRM_USER, PARTNER_MANAGER
+from ..tools.groups import CRM_USER, INVOICING_READ, PARTNER_MANAGER
 
 ADDRESS_2025_BATCH_SIZE = 2000
 ADDRESS_TEXT_FIELDS = ("street", "street2", "city")
@@ -13,6 +14,8 @@ ADDRESS_TEXT_FIELDS = ("street", "street2", "city")
 OWN_FIELDS = ("street", "street2", "stp_address_before_2025")
 # Who edits contacts, and the CRM's users, see how an address was moved (not the portal).
 ADDRESS_MOVERS = f"{PARTNER_MANAGER},{CRM_USER}"
+# Today's province: for them, and for the receivables list's readers.
+CURRENT_STATE_READERS = f"{ADDRESS_MOVERS},{INVOICING_READ}"
 
 
 class ResPartner(models.Model):
@@ -46,6 +49,44 @@ class ResPartner(models.Model):
         help="The ward of this Vietnamese address could not be recognised when it was moved to the 2025 map: "
         "pick it in the list. Cleared when a ward is set.",
     )
+
+    stp_current_state_id = fields.Many2one(
+        "res.country.state",
+        string="Province Today",
+        compute="_compute_stp_current_state_id",
+        store=True,
+        index="btree_not_null",
+        groups=CURRENT_STATE_READERS,
+        help="The partner's province on Vietnam's map of 1 July 2025: a merged province counts as the province "
+        "that absorbed it, until the address is moved. Receivables, campaign segments and the customer profile "
+        "read it.",
+    )
+
+    def _auto_init(self):
+        """On an existing database, the province today in one UPDATE (not computed partner
+        by partner)."""
+        cr = self.env.cr
+        if not column_exists(cr, self._table, "stp_current_state_id"):
+            create_column(cr, self._table, "stp_current_state_id", "int4")
+            merged = (
+                SQL("COALESCE(state.stp_merged_into_id, state.id)")
+                if column_exists(cr, "res_country_state", "stp_merged_into_id")
+                else SQL("state.id")
+            )
+            cr.execute(
+                SQL(
+                    "UPDATE %s partner SET stp_current_state_id = %s "
+                    "FROM res_country_state state WHERE state.id = partner.state_id",
+                    SQL.identifier(self._table),
+                    merged,
+                )
+            )
+        return super()._auto_init()
+
+    @api.depends("state_id", "state_id.stp_merged_into_id")
+    def _compute_stp_current_state_id(self):
+        for partner in self:
+            partner.stp_current_state_id = partner.state_id.stp_merged_into_id or partner.state_id
 
     def write(self, vals):
         result = super().write(vals)

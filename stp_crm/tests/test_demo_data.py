@@ -96,6 +96,18 @@ class TestDemoData(TransactionCase):
         self.assertIn("0071001234567", company.partner_id.bank_ids.mapped("acc_number"))
         self.assertNotIn("555", company.phone)
 
+    def test_demo_customers_on_the_2025_map(self):
+        """Customers in Hà Nội, Huế, Đà Nẵng, TP Hồ Chí Minh and Cần Thơ, each with its ward."""
+        customers = self._demo("res.partner").filtered(lambda partner: partner.is_company and partner.city_id)
+        provinces = {"VN-HN", "VN-26", "VN-DN", "VN-SG", "VN-CT"}
+        self.assertLessEqual(provinces, set(customers.state_id.mapped("code")))
+        for customer in customers:
+            self.assertEqual(customer.city_id.state_id, customer.state_id, customer.name)
+            self.assertFalse(customer.state_id.stp_merged_into_id, customer.name)
+            self.assertEqual(customer.city, customer.city_id.name, customer.name)
+        hue = self.env.ref("stp_crm.partner_demo_song_huong")
+        self.assertEqual((hue.state_id.name, hue.city_id.stp_code), ("Thành phố Huế", "19789"))
+
     def test_demo_texts_in_vietnamese(self):
         """No demo work plan, ticket, campaign or interaction, and no template of ours, reads
         without Vietnamese in vi_VN."""

@@ -1,12 +1,15 @@
 import ast
 from unittest.mock import patch
 
+from odoo.exceptions import UserError
 from odoo.modules.migration import load_script
 from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 from odoo.tools.misc import file_path
+from odoo.tools.safe_eval import safe_eval
 
 from ..tools import vn_address
 from .common import freeze_now, freeze_test_clock
+from .test_contract import StpCrmContractCommon
 from .test_customer_analysis import StpAnalysisCommon
 
 CURRENT_CODES = {
@@ -276,3 +279,160 @@ class TestVietnamMapUi(HttpCase):
         )
         self.assertEqual(partner.state_id, state(self.env, "VN-26"))
         self.assertEqual((partner.city_id, partner.city), (ward(self.env, "19789"), "Phường Thuận Hoá"))
+
+
+@tagged("post_install", "-at_install")
+class TestVietnamMapEverywhere(TransactionCase):
+    """Receivables, campaign segments and the customer profile read today's province; the
+    fields of the move are the system's."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.vietnam = cls.env.ref("base.vn")
+        cls.manager = new_test_user(cls.env, "stp_map_editor", groups="base.group_user,base.group_partner_manager")
+        cls.crm_user = new_test_user(cls.env, "stp_map_crm", groups="base.group_user,stp_crm.group_stp_crm_user")
+        cls.crm_manager = new_test_user(
+            cls.env, "stp_map_crm_manager", groups="base.group_user,stp_crm.group_stp_crm_manager"
+        )
+        cls.accountant = new_test_user(
+            cls.env, "stp_map_accountant", groups="base.group_user,account.group_account_invoice"
+        )
+        cls.binh_duong = cls.env["res.partner"].create(
+            {"name": "Công ty Bình Dương", "is_company": True, "country_id": cls.vietnam.id,
+             "state_id": state(cls.env, "VN-57").id, "city": "Phường Phú Cường, Thủ Dầu Một"}
+        )  # fmt: skip
+        cls.saigon = cls.env["res.partner"].create(
+            {"name": "Công ty Sài Gòn", "is_company": True, "country_id": cls.vietnam.id,
+             "state_id": state(cls.env, "VN-SG").id, "city_id": ward(cls.env, "26740").id}
+        )  # fmt: skip
+        cls.no_province = cls.env["res.partner"].create({"name": "Khách không tỉnh"})
+
+    def test_province_today_is_the_absorber_until_moved(self):
+        hcm = state(self.env, "VN-SG")
+        self.assertEqual(self.binh_duong.state_id, state(self.env, "VN-57"))
+        self.assertEqual((self.binh_duong | self.saigon).stp_current_state_id, hcm)
+        self.assertFalse(self.no_province.stp_current_state_id)
+        self.binh_duong._stp_update_address_2025()
+        self.assertEqual((self.binh_duong.state_id, self.binh_duong.stp_current_state_id), (hcm, hcm))
+        # A province that merges later: its partners follow without a write of theirs.
+        lao_cai = state(self.env, "VN-02")
+        partner = self.env["res.partner"].create({"name": "Khách Lào Cai", "state_id": lao_cai.id})
+        lao_cai.stp_merged_into_id = state(self.env, "VN-07")
+        self.assertEqual(partner.stp_current_state_id, state(self.env, "VN-07"))
+
+    def test_receivables_list_by_province_today(self):
+        partners = self.env["res.partner"].with_user(self.accountant)
+        domain = [("id", "in", (self.binh_duong | self.saigon | self.no_province).ids)]
+        groups = dict(partners._read_group(domain, ["stp_current_state_id"], ["__count"]))
+        self.assertEqual(groups, {state(self.env, "VN-SG"): 2, self.env["res.country.state"]: 1})
+        south = partners.search(domain + [("stp_current_state_id.stp_region", "=", "south")])
+        self.assertEqual(south, self.binh_duong | self.saigon)
+        arch = partners.get_views([(self.env.ref("stp_crm.res_partner_receivable_view_search").id, "search")])
+        search = arch["views"]["search"]["arch"]
+        for name in ('name="stp_current_state_id"', 'name="group_current_state"', 'name="region_south"'):
+            self.assertIn(name, search)
+        list_arch = partners.get_views([(self.env.ref("stp_crm.res_partner_receivable_view_list").id, "list")])
+        self.assertIn('name="stp_current_state_id"', list_arch["views"]["list"]["arch"])
+
+    def test_campaign_segment_by_province_today_and_region(self):
+        freeze_test_clock(self, "2026-12-02 10:00:00")
+        hcm = state(self.env, "VN-SG")
+        campaigns = self.env["stp.crm.campaign"].with_user(self.crm_manager)
+        by_province = campaigns.create(
+            {"name": "Tri ân khách TP HCM", "segment_domain": f"[('stp_current_state_id', '=', {hcm.id})]"}
+        )
+        found = by_province._stp_partners().search(by_province._stp_partner_domain())
+        self.assertEqual(found & (self.binh_duong | self.saigon | self.no_province), self.binh_duong | self.saigon)
+        by_region = campaigns.create(
+            {"name": "Tri ân miền Nam", "segment_domain": "[('stp_current_state_id.stp_region', '=', 'south')]"}
+        )
+        found = by_region._stp_partners().search(by_region._stp_partner_domain())
+        self.assertLessEqual(self.binh_duong | self.saigon, found)
+
+    def test_profile_pdf_reads_the_province_today(self):
+        reports = self.env["ir.actions.report"].with_user(self.crm_user)
+        html = reports._render_qweb_html("stp_crm.action_report_stp_crm_customer_profile", self.binh_duong.ids)[0]
+        self.assertIn('name="province_today"', html.decode())
+        self.assertIn("TP Hồ Chí Minh", html.decode())
+        html = reports._render_qweb_html("stp_crm.action_report_stp_crm_customer_profile", self.saigon.ids)[0]
+        self.assertNotIn('name="province_today"', html.decode())
+
+    def test_fields_of_the_move_are_the_systems(self):
+        """Only the move writes the address before 2025, the province before 2025 and today's
+        province; a contact editor cannot, the action can (as that editor)."""
+        partner = self.binh_duong.with_user(self.manager)
+        for field, value in (
+            ("stp_address_before_2025", "Địa chỉ bịa"),
+            ("stp_state_before_2025_id", state(self.env, "VN-03").id),
+            ("stp_current_state_id", state(self.env, "VN-HN").id),
+        ):
+            with self.assertRaisesRegex(UserError, "set by the system"):
+                partner.write({field: value})
+            with self.assertRaisesRegex(UserError, "set by the system"):
+                partner.create({"name": "Khách mới", field: value})
+        self.assertFalse(self.binh_duong.stp_address_before_2025)
+        partner.action_stp_update_address_2025()
+        self.assertEqual(self.binh_duong.stp_state_before_2025_id, state(self.env, "VN-57"))
+        self.assertIn("Bình Dương", self.binh_duong.stp_address_before_2025)
+
+
+@tagged("post_install", "-at_install")
+class TestVietnamMapDocuments(StpCrmContractCommon):
+    """Only partners move: a contract, a ticket, a delivery and an invoice are not written by
+    the move, and the PDF kept of each legal document (a confirmed contract, a closed
+    ticket's service report, a sent invoice) is the one printed again."""
+
+    def test_documents_keep_their_addresses(self):
+        freeze_test_clock(self, "2026-06-30 08:00:00")
+        customer = self.customer
+        customer.write({"country_id": self.env.ref("base.vn").id, "state_id": state(self.env, "VN-57").id,
+                        "street": "5 Yersin", "city": "Phường Phú Cường, Thủ Dầu Một"})  # fmt: skip
+        contract = self._contract()
+        contract.action_confirm()
+        closed = self.env["stp.crm.ticket.stage"].search([("is_closed", "=", True)], limit=1)
+        ticket = self.env["stp.crm.ticket"].create({"name": "Bảo trì máy nén khí", "partner_id": customer.id})
+        ticket.stage_id = closed
+        invoice = self.init_invoice("out_invoice", partner=customer, invoice_date="2026-05-01", amounts=[1000])
+        invoice.action_post()
+        self.env["stock.picking"].create({"partner_id": customer.id, "picking_type_id": self.warehouse.out_type_id.id})
+        reports = self.env["ir.actions.report"]
+        kept = {}
+        for report_ref, record in (
+            ("stp_crm.action_report_stp_crm_contract", contract),
+            ("stp_crm.action_report_stp_crm_ticket", ticket),
+        ):
+            report = self.env.ref(report_ref)
+            self.assertTrue(report.attachment_use)
+            name = safe_eval(report.attachment, {"object": record})
+            self.assertTrue(name, report_ref)
+            kept[report_ref] = self.env["ir.attachment"].create(
+                {"name": name, "raw": b"%PDF-1.4 Binh Duong", "res_model": record._name, "res_id": record.id}
+            )
+        kept_invoice = self.env["ir.attachment"].create(
+            {"name": "INV.pdf", "raw": b"%PDF-1.4 Binh Duong", "res_model": "account.move", "res_id": invoice.id,
+             "res_field": "invoice_pdf_report_file"}
+        )  # fmt: skip
+        documents = {
+            model: self.env[model].search([("partner_id", "child_of", customer.id)])
+            for model in ("stp.crm.contract", "stp.crm.ticket", "account.move", "stock.picking")
+        }
+        self.assertTrue(all(documents.values()), documents)
+        self.env.flush_all()
+        before = {model: records.read(["write_date", "partner_id"]) for model, records in documents.items()}
+
+        customer.with_context(tracking_disable=True)._stp_update_address_2025()
+        self.env.flush_all()
+
+        self.assertEqual(customer.state_id, state(self.env, "VN-SG"))
+        self.env.invalidate_all()
+        for model, records in documents.items():
+            self.assertEqual(records.read(["write_date", "partner_id"]), before[model], model)
+        for report_ref, record in (
+            ("stp_crm.action_report_stp_crm_contract", contract),
+            ("stp_crm.action_report_stp_crm_ticket", ticket),
+        ):
+            streams = reports._render_qweb_pdf_prepare_streams(report_ref, {}, record.ids)
+            self.assertEqual(streams[record.id]["attachment"], kept[report_ref], report_ref)
+            self.assertEqual(streams[record.id]["stream"].getvalue(), b"%PDF-1.4 Binh Duong")
+        self.assertEqual(invoice.invoice_pdf_report_id, kept_invoice)

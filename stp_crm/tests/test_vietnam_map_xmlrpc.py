@@ -1,3 +1,5 @@
+import xmlrpc.client
+
 from odoo.tests import HttpCase, new_test_user, tagged
 
 
@@ -55,3 +57,9 @@ class TestVietnamMapXmlRpc(HttpCase):
             ),
             rows,
         )
+        # What the move keeps is the system's: a contact editor cannot write it, context or not.
+        for field, value in (("stp_address_before_2025", "Bịa"), ("stp_state_before_2025_id", tuyen_quang)):
+            with self.assertRaisesRegex(xmlrpc.client.Fault, "set by the system"):
+                call("res.partner", "write", self.partners.ids, {field: value}, context={"stp_system_write": True})
+        [row] = call("res.partner", "read", self.partners[:1].ids, fields=["stp_current_state_id"])
+        self.assertEqual(row["stp_current_state_id"][0], tuyen_quang)
