@@ -29,6 +29,7 @@
         "rating",
         "utm",
         "base_address_extended",
+        "privacy_lookup",
     ],
     "external_dependencies": {"python": []},
     "data": [
@@ -40,6 +41,7 @@
         "security/stp_crm_campaign_security.xml",
         "security/stp_crm_job_skip_security.xml",
         "security/stp_crm_consent_security.xml",
+        "security/stp_crm_privacy_security.xml",
         "data/stp_crm_partner_data.xml",
         "data/stp_crm_sequence_data.xml",
         "data/stp_crm_contract_data.xml",
@@ -87,6 +89,7 @@
         "views/stp_crm_campaign_menus.xml",
         "views/stp_crm_job_skip_views.xml",
         "views/stp_crm_consent_views.xml",
+        "views/stp_crm_privacy_request_views.xml",
         "reports/stp_crm_contract_report.xml",
         "reports/stp_crm_ticket_report.xml",
         "reports/stp_crm_customer_profile_report.xml",
