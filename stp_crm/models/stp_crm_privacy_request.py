@@ -152,20 +152,21 @@ class StpCrmPrivacyRequest(models.Model):
         return True
 
     @api.model
-    def _stp_record_done(self, partner, request_type, **values):
-        """The open request of ``partner`` of that type (else a new one), done: exports and
-        anonymisations record what they did. Created with the caller's rights, closed by the
-        request's own code."""
+    def _stp_request_of(self, partner, request_type):
+        """The open request of ``partner`` of that type, else a new one (created with the
+        caller's rights, without the managers' to-dos: the caller is answering it now)."""
         request = self.search(
             [("partner_id", "=", partner.id), ("request_type", "=", request_type), ("state", "in", OPEN_STATES)],
             order="date_received, id",
             limit=1,
         )
-        if not request:
-            request = self.with_context(stp_privacy_no_activity=True).create(
-                {"partner_id": partner.id, "request_type": request_type}
-            )
+        return request or self.with_context(stp_privacy_no_activity=True).create(
+            {"partner_id": partner.id, "request_type": request_type}
+        )
+
+    def _stp_close_done(self, **values):
+        """Done by the code that carried it out (an export, an anonymisation)."""
         # sudo: closing is the request's own bookkeeping (CRM users create requests, managers process them)
-        request.sudo()._stp_set_state("done", date_done=fields.Datetime.now(), **values)
-        request.sudo().activity_ids._action_done()
-        return request
+        self.sudo()._stp_set_state("done", date_done=fields.Datetime.now(), **values)
+        self.sudo().activity_ids._action_done()
+        return True
