@@ -5,7 +5,7 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, html2plaintext
 
 from ..tools.cron_batch import run_batch
@@ -677,3 +677,112 @@ class ResPartner(models.Model):
                     ]
         data["not_readable"] = sorted(set(not_readable))
         return data
+
+    def action_stp_anonymize(self):
+        """Erase these persons (right to erasure, Law 91/2025/QH15): neutral values on the
+        contact, their consents' evidence, their interactions' free text and their messages on
+        our documents erased; posted accounting documents and their partner link kept (the law on
+        accounting keeps them); an ``erasure`` request done, with the ``privacy.log`` entry Odoo's
+        Privacy add-on writes. CRM managers only; companies are refused (anonymise their contacts)."""
+        if not self.env.user.has_group(CRM_MANAGER):
+            raise AccessError(self.env._("Only CRM managers anonymise a person."))
+        companies = self.filtered("is_company")
+        if companies:
+            raise UserError(
+                self.env._(
+                    "%(companies)s: a company is not a data subject. Anonymise its contacts instead.",
+                    companies=", ".join(companies.mapped("display_name")),
+                )
+            )
+        for person in self:
+            person._stp_anonymize_person()
+        return True
+
+    def _stp_anonymized_values(self):
+        """The neutral values of a person's identity and contact fields."""
+        values = dict.fromkeys(
+            ["email", "phone", "mobile", "street", "street2", "city", "zip", "vat", "website", "comment", "function"],
+            False,
+        )
+        values.update(
+            name=self.env._("Anonymized person #%(id)s", id=self.id),
+            image_1920=False,
+            stp_birthday=False,
+            # The Zalo id, where an add-on keeps one on the contact.
+            **{name: False for name in self._fields if "zalo" in name and self._fields[name].store},
+        )
+        return values
+
+    def _stp_anonymize_person(self):
+        self.ensure_one()
+        name, email = self.name, self.email
+        details, found = [], defaultdict(list)
+        untracked = {"tracking_disable": True, "mail_notrack": True}
+
+        def done(records, what):
+            if records:
+                details.append(f"{what} {records._description} {', '.join(f'#{rid}' for rid in records.ids)}")
+                found[records._description].extend(records.ids)
+
+        consents = self.env["stp.crm.consent"].search([("partner_id", "=", self.id)])
+        evidence_files = consents.evidence_attachment_id
+        consents.write({"evidence": False, "evidence_attachment_id": False})
+        # sudo: the files belong to the consents the manager edits, whoever uploaded them
+        evidence_files.sudo().unlink()
+        consents.filtered(lambda consent: consent.state == "given").action_withdraw()
+        done(consents, self.env._("Evidence erased and consents withdrawn:"))
+
+        interactions = self.env["stp.crm.interaction"].search(
+            ["|", ("partner_id", "=", self.id), ("contact_id", "=", self.id)]
+        )
+        interactions.with_context(**untracked).write({"summary": self.env._("Anonymized"), "outcome": False})
+        done(interactions, self.env._("Free text erased:"))
+
+        tickets = self.env["stp.crm.ticket"].search([("partner_id", "=", self.id)])
+        tickets.with_context(**untracked).write({"partner_email": False, "partner_phone": False})
+        done(tickets, self.env._("Contact details erased:"))
+
+        # Their messages on our documents and on their contact: no body, no address left.
+        models = [name for name in self.env if name.startswith("stp.crm.")] + ["res.partner"]
+        messages = self.env["mail.message"].search(
+            [("author_id", "=", self.id), ("model", "in", models), ("message_type", "in", ("comment", "email"))]
+        )
+        messages.write({"body": False, "email_from": False, "subject": False})
+        done(messages, self.env._("Body erased:"))
+
+        values = self._stp_anonymized_values()
+        self.with_context(**untracked).write(values)
+        self._stp_erase_tracking(
+            [self, interactions, tickets], set(values) | {"summary", "partner_email", "partner_phone"}
+        )
+        done(self, self.env._("Anonymized:"))
+
+        log = self.env["privacy.log"].create(
+            {
+                "anonymized_name": name,
+                # Odoo's log masks an address (it needs one): a person known without one gets "-@-".
+                "anonymized_email": email if email and "@" in email else "-@-",
+                "execution_details": "\n".join(details),
+                "records_description": "\n".join(
+                    f"{model} ({len(ids)}): {', '.join(f'#{rid}' for rid in ids)}" for model, ids in found.items()
+                ),
+            }
+        )
+        request = self.env["stp.crm.privacy.request"]._stp_request_of(self, "erasure")
+        request._stp_close_done(privacy_log_id=log.id)
+        return log
+
+    def _stp_erase_tracking(self, recordsets, field_names):
+        """The old values of ``field_names`` kept by the chatter's tracking of ``recordsets``."""
+        # sudo: tracking values are for administrators; erasing the person's old values is the anonymisation itself
+        Tracking = self.env["mail.tracking.value"].sudo()
+        for records in recordsets:
+            if records:
+                Tracking.search(
+                    [
+                        ("field_id.name", "in", sorted(field_names)),
+                        ("field_id.model", "=", records._name),
+                        ("mail_message_id.model", "=", records._name),
+                        ("mail_message_id.res_id", "in", records.ids),
+                    ]
+                ).unlink()

@@ -1,7 +1,7 @@
 import base64
 import json
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common import StpCrmAccountCommon, freeze_test_clock
@@ -100,3 +100,77 @@ class TestPersonalData(StpCrmAccountCommon):
     def test_a_user_without_crm_rights_cannot_export(self):
         with self.assertRaises(AccessError):
             self.person.with_user(self.plain_employee).action_stp_export_personal_data()
+
+    # ------------------------------------------------------------------
+    # Right to erasure
+    # ------------------------------------------------------------------
+    def _flush_tracking(self):
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+
+    def test_a_crm_manager_anonymizes_a_person_and_keeps_the_posted_invoices(self):
+        self.person.write({"email": "mai.moi@example.vn"})  # an old address kept by the tracking
+        self._flush_tracking()
+        evidence_file = self.env["ir.attachment"].create({"name": "phieu.pdf", "raw": b"%PDF signed"})
+        self.consent.evidence_attachment_id = evidence_file
+        message = self.ticket.message_ids.filtered(lambda m: m.author_id == self.person)
+        self.person.with_user(self.stp_manager).action_stp_anonymize()
+        self._flush_tracking()
+        person = self.person
+        self.assertEqual(person.name, f"Anonymized person #{person.id}")
+        for name in ("email", "phone", "street", "city", "vat", "website", "comment", "stp_birthday"):
+            self.assertFalse(person[name], name)
+        self.assertFalse(self.consent.evidence)
+        self.assertFalse(evidence_file.exists())
+        self.assertEqual(self.consent.state, "withdrawn")
+        self.assertEqual((self.interaction.summary, self.interaction.outcome), ("Anonymized", False))
+        self.assertFalse(self.ticket.partner_email)
+        self.assertFalse(message.body)
+        # sudo: tracking values are for administrators
+        tracked = person.sudo().message_ids.tracking_value_ids
+        self.assertFalse(
+            tracked.filtered(lambda value: "mai" in (value.old_value_char or "") + (value.new_value_char or ""))
+        )
+        # Posted invoices stay, with their partner (the law on accounting keeps them).
+        self.assertEqual((self.invoice.state, self.invoice.partner_id), ("posted", person))
+        request = self.env["stp.crm.privacy.request"].search([("partner_id", "=", person.id)])
+        self.assertEqual((request.request_type, request.state), ("erasure", "done"))
+        log = request.privacy_log_id
+        self.assertEqual(log.anonymized_name, "N***** T** M**")
+        self.assertIn(f"#{self.consent.id}", log.execution_details)
+        self.assertNotIn("Mai", log.execution_details + log.records_description)
+        # The other person is untouched.
+        self.assertEqual(self.someone_else.email, "khac@example.vn")
+
+    def test_a_crm_user_cannot_anonymize(self):
+        with self.assertRaises(AccessError):
+            self.person.with_user(self.stp_user).action_stp_anonymize()
+        self.assertEqual(self.person.name, "Nguyễn Thị Mai")
+
+    def test_a_company_is_not_a_data_subject(self):
+        with self.assertRaises(UserError) as caught:
+            self.customer.with_user(self.stp_manager).action_stp_anonymize()
+        self.assertIn("contacts", str(caught.exception))
+        self.assertEqual(self.customer.name, "Công ty Khách Hàng")
+
+    def test_a_person_without_email_is_anonymized_too(self):
+        walk_in = self.env["res.partner"].create({"name": "Khách vãng lai", "phone": "0912 000 111"})
+        walk_in.with_user(self.stp_manager).action_stp_anonymize()
+        self.assertFalse(walk_in.phone)
+        request = self.env["stp.crm.privacy.request"].search([("partner_id", "=", walk_in.id)])
+        self.assertEqual(request.privacy_log_id.anonymized_email, "-@-")
+
+    def test_the_privacy_lookup_finds_our_records(self):
+        campaign = self.env["stp.crm.campaign"].create({"name": "Tri ân", "occasion": "teachers_day"})
+        line = self.env["stp.crm.campaign.line"].create({"campaign_id": campaign.id, "partner_id": self.person.id})
+        mailed = self.env["stp.crm.ticket"].create(
+            {"name": "Hỏi giá lõi lọc", "partner_email": "mai.nguyen@example.vn"}
+        )
+        mailed.partner_id = False
+        wizard = self.env["privacy.lookup.wizard"].create({"name": self.person.name, "email": self.person.email})
+        wizard.action_lookup()
+        found = {(line_.res_model, line_.res_id) for line_ in wizard.line_ids}
+        for record in (self.consent, line, self.interaction, self.ticket, mailed, self.invoice):
+            self.assertIn((record._name, record.id), found)
+        self.assertEqual(len(wizard.line_ids), len(found), "each record once")
+        self.assertNotIn("stp.crm.privacy.request", {model for model, _id in found})
