@@ -64,6 +64,7 @@
         "views/sale_order_views.xml",
         "views/purchase_order_views.xml",
         "views/stp_crm_ticket_portal_templates.xml",
+        "views/stp_crm_consent_portal_templates.xml",
         "views/stp_crm_work_plan_views.xml",
         "views/stp_crm_interaction_views.xml",
         "views/stp_crm_timeline_views.xml",
