@@ -71,3 +71,14 @@ class TestPrivacyRequest(TransactionCase):
         employee = new_test_user(self.env, "stp_privacy_employee", groups="base.group_user")
         with self.assertRaises(AccessError):
             self.Request.with_user(employee).search([])
+
+    def test_demo_consents_and_request(self):
+        lan = self.env.ref("stp_crm.partner_demo_hoa_phat_contact", raise_if_not_found=False)
+        if not lan:
+            self.skipTest("without demo data")
+        consents = self.env["stp.crm.consent"].search([("partner_id", "=", lan.id)])
+        self.assertEqual(set(consents.mapped("state")), {"given", "withdrawn"})
+        self.assertTrue(all(consents.mapped("evidence")))
+        request = self.env.ref("stp_crm.stp_crm_demo_privacy_request_lan_access")
+        self.assertEqual((request.request_type, request.state), ("access", "new"))
+        self.assertTrue(request.activity_ids)
