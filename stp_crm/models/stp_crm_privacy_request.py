@@ -35,6 +35,10 @@ class StpCrmPrivacyRequest(models.Model):
         "refused": OPEN_STATES,
     }
     _stp_system_fields = ("attachment_id", "privacy_log_id")
+    # A closed request is evidence: whose it was, what and when, stay.
+    _stp_frozen_fields = dict.fromkeys(
+        ("done", "refused"), ("partner_id", "request_type", "date_received", "company_id")
+    )
 
     partner_id = fields.Many2one(
         "res.partner", string="Person", required=True, index=True, tracking=True, ondelete="restrict"
@@ -96,8 +100,16 @@ class StpCrmPrivacyRequest(models.Model):
     def _search_is_overdue(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             return NotImplemented
-        domain = [("state", "in", OPEN_STATES), ("date_deadline", "<", fields.Date.context_today(self))]
-        return domain if (operator == "=") == value else ["!", *domain]
+        today = fields.Date.context_today(self)
+        if (operator == "=") == value:
+            return [("state", "in", OPEN_STATES), ("date_deadline", "<", today)]
+        return [
+            "|",
+            "|",
+            ("state", "not in", OPEN_STATES),
+            ("date_deadline", "=", False),
+            ("date_deadline", ">=", today),
+        ]
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -58,9 +58,14 @@ class TestPrivacyRequest(TransactionCase):
         self.assertNotIn(request, Overdue.search([("is_overdue", "=", False)]))
         request.action_done()
         self.assertEqual((request.state, request.is_overdue), ("done", False))
+        self.assertIn(request, Overdue.search([("is_overdue", "=", False)]))
+        self.assertIn(request, Overdue.search([("is_overdue", "!=", True)]))
         self.assertFalse(request.activity_ids)
         with self.assertRaises(UserError):
             request.action_start()  # done is done
+        with self.assertRaises(UserError):
+            request.write({"partner_id": self.env["res.partner"].create({"name": "Người khác"}).id})
+        request.write({"note": "Đã gửi bản sửa cho chị Hoa"})  # the note stays open
 
     def test_requests_of_another_company_are_not_read(self):
         other = self.env["res.company"].create({"name": "Công ty Khác"})
