@@ -662,6 +662,13 @@ class ResPartner(models.Model):
                 continue
             records = Model.search(domain, order=order)
             data[key] = [export_values(record, names, not_readable) for record in records]
+            # Records the caller's rules hide (another salesperson's orders...), counted only.
+            in_companies = [("company_id", "in", [*self.env.companies.ids, False])] if "company_id" in Model else []
+            hidden = Model.sudo().search_count(domain + in_companies) - len(records)
+            if hidden > 0:
+                not_readable.append(
+                    self.env._("%(model)s: %(count)s record(s)", model=Model._description, count=hidden)
+                )
             if model == "stp.crm.ticket":
                 for values, ticket in zip(data[key], records, strict=True):
                     values["messages"] = [

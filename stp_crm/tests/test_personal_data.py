@@ -93,7 +93,11 @@ class TestPersonalData(StpCrmAccountCommon):
             attachment.with_user(self.plain_employee).read(["datas"])
 
     def test_an_export_without_a_request_records_one_done(self):
-        self._export(self.sales_own)
+        self.env["sale.order"].create({"partner_id": self.person.id, "user_id": self.stp_user.id})
+        _attachment, data = self._export(self.sales_own)
+        # A Sales "own documents" user reads their own orders only: the others are counted, not shown.
+        self.assertEqual(data["orders"], [])
+        self.assertIn(f"{self.env['sale.order']._description}: 1 record(s)", data["not_readable"])
         request = self.env["stp.crm.privacy.request"].search([("partner_id", "=", self.person.id)])
         self.assertEqual((request.request_type, request.state), ("access", "done"))
 
