@@ -29,6 +29,7 @@
         "rating",
         "utm",
         "base_address_extended",
+        "privacy_lookup",
     ],
     "external_dependencies": {"python": []},
     "data": [
@@ -40,6 +41,7 @@
         "security/stp_crm_campaign_security.xml",
         "security/stp_crm_job_skip_security.xml",
         "security/stp_crm_consent_security.xml",
+        "security/stp_crm_privacy_security.xml",
         "data/stp_crm_partner_data.xml",
         "data/stp_crm_sequence_data.xml",
         "data/stp_crm_contract_data.xml",
@@ -62,6 +64,7 @@
         "views/sale_order_views.xml",
         "views/purchase_order_views.xml",
         "views/stp_crm_ticket_portal_templates.xml",
+        "views/stp_crm_consent_portal_templates.xml",
         "views/stp_crm_work_plan_views.xml",
         "views/stp_crm_interaction_views.xml",
         "views/stp_crm_timeline_views.xml",
@@ -87,6 +90,8 @@
         "views/stp_crm_campaign_menus.xml",
         "views/stp_crm_job_skip_views.xml",
         "views/stp_crm_consent_views.xml",
+        "views/stp_crm_privacy_request_views.xml",
+        "views/res_partner_privacy_views.xml",
         "reports/stp_crm_contract_report.xml",
         "reports/stp_crm_ticket_report.xml",
         "reports/stp_crm_customer_profile_report.xml",
@@ -110,6 +115,7 @@
         "demo/stp_crm_sale_demo.xml",
         "demo/res_partner_address_2025_demo.xml",
         "demo/stp_crm_campaign_results_demo.xml",
+        "demo/stp_crm_privacy_demo.xml",
     ],
     "assets": {
         "web.report_assets_common": [

@@ -45,3 +45,4 @@ from . import stp_crm_consent
 from . import res_city
 from . import res_partner_address_2025
 from . import res_partner_search
+from . import stp_crm_privacy_request

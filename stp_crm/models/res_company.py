@@ -223,3 +223,21 @@ class ResCompany(models.Model):
                 limit=1,
             )
         )
+
+    # ------------------------------------------------------------------
+    # Privacy requests (Law 91/2025/QH15)
+    # ------------------------------------------------------------------
+    stp_privacy_deadline_days = fields.Integer(
+        string="Privacy Request Deadline (Days)",
+        default=15,
+        help="Days after a privacy request is received by which it must be carried out. Decree 356/2025/NĐ-CP "
+        "(guiding Law 91/2025/QH15 on personal data protection) asks for an answer within 2 working days and the "
+        "request carried out within 10 to 20 days depending on its kind (15 days to stop processing): "
+        "15 by default, check the decree for your requests.",
+        groups=STAFF,
+    )
+
+    @api.constrains("stp_privacy_deadline_days")
+    def _check_stp_privacy_deadline_days(self):
+        if any(company.stp_privacy_deadline_days <= 0 for company in self):
+            raise ValidationError(self.env._("The deadline of privacy requests must be at least one day."))

@@ -24,3 +24,4 @@ class ResConfigSettings(models.TransientModel):
         readonly=False,
         domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
     )
+    stp_privacy_deadline_days = fields.Integer(related="company_id.stp_privacy_deadline_days", readonly=False)

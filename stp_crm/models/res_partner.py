@@ -1,15 +1,17 @@
+import json
 from collections import Counter, defaultdict
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
-from odoo.tools import SQL
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL, html2plaintext
 
 from ..tools.cron_batch import run_batch
 from ..tools.groups import CRM_MANAGER, CRM_USER, INVOICING_READ
 from ..tools.guard import is_system_write, system_env
+from ..tools.personal_data import export_values
 
 TIERS = [("a", "A"), ("b", "B"), ("c", "C")]
 PROSPECT_QUALITIES = [("good", "Good"), ("normal", "Normal"), ("poor", "Poor")]
@@ -498,3 +500,296 @@ class ResPartner(models.Model):
         action["display_name"] = self.env._("Timeline of %(partner)s", partner=self.commercial_partner_id.display_name)
         action["context"] = {"stp_timeline_of_partner": True}  # one customer: no customer column
         return action
+
+    # ------------------------------------------------------------------
+    # Data-subject rights (Law 91/2025/QH15): export and anonymisation.
+    # Self-contained section: its helpers are the ones below.
+    # ------------------------------------------------------------------
+    def action_stp_export_personal_data(self):
+        """A JSON file of everything STP CRM and Odoo hold about this person, read with the
+        caller's rights (what they may not read is named in ``not_readable``), attached to the
+        person's ``access`` request (the open one, else a new one), which is then done. Attached
+        to the request, not to the contact: a contact's attachments are readable by every
+        employee, the export holds what only CRM users read."""
+        self.ensure_one()
+        if not self.env.user.has_group(CRM_USER):
+            raise AccessError(self.env._("Only CRM users export a person's personal data."))
+        data = self._stp_personal_data()
+        request = self.env["stp.crm.privacy.request"]._stp_request_of(self, "access")
+        filename = f"personal-data-{self.id}-{fields.Date.context_today(self)}.json"
+        message = request.message_post(
+            body=self.env._("Personal data of %(person)s exported.", person=self.display_name),
+            attachments=[(filename, json.dumps(data, ensure_ascii=False, indent=2, default=str).encode())],
+            subtype_xmlid="mail.mt_note",
+        )
+        request._stp_close_done(attachment_id=message.attachment_ids[:1].id)
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{message.attachment_ids[:1].id}?download=true",
+            "target": "self",
+        }
+
+    # What is exported of each model: (key, model, domain on the person, fields, order).
+    def _stp_personal_data_sources(self):
+        person = [("partner_id", "=", self.id)]
+        return [
+            (
+                "consents",
+                "stp.crm.consent",
+                person,
+                ["channel", "purpose", "state", "date", "source", "evidence", "company_id"],
+                "date",
+            ),
+            (
+                "interactions",
+                "stp.crm.interaction",
+                ["|", ("partner_id", "=", self.id), ("contact_id", "=", self.id)],
+                ["date", "channel", "direction", "summary", "outcome", "user_id", "company_id"],
+                "date",
+            ),
+            (
+                "work_plans",
+                "stp.crm.work.plan",
+                person,
+                ["name", "date_start", "date_deadline", "state", "description", "note", "user_id"],
+                "id",
+            ),
+            (
+                "tickets",
+                "stp.crm.ticket",
+                person,
+                [
+                    "number",
+                    "name",
+                    "ticket_type",
+                    "stage_id",
+                    "create_date",
+                    "partner_email",
+                    "partner_phone",
+                    "description",
+                    "resolution",
+                ],
+                "id",
+            ),
+            (
+                "contracts",
+                "stp.crm.contract",
+                person,
+                ["number", "name", "date_signed", "date_start", "date_end", "state"],
+                "id",
+            ),
+            ("installed_products", "stp.crm.installed.product", person, ["display_name", "state"], "id"),
+            ("campaigns", "stp.crm.campaign.line", person, ["campaign_id", "date", "state", "date_sent"], "id"),
+            (
+                "orders",
+                "sale.order",
+                person,
+                ["name", "date_order", "state", "amount_untaxed", "amount_total", "currency_id"],
+                "date_order",
+            ),
+            (
+                "invoices",
+                "account.move",
+                person + [("move_type", "in", ("out_invoice", "out_refund", "in_invoice", "in_refund"))],
+                [
+                    "name",
+                    "move_type",
+                    "invoice_date",
+                    "state",
+                    "payment_state",
+                    "amount_untaxed",
+                    "amount_total",
+                    "currency_id",
+                ],
+                "invoice_date",
+            ),
+            (
+                "privacy_requests",
+                "stp.crm.privacy.request",
+                person,
+                ["request_type", "state", "date_received", "date_done", "note"],
+                "date_received",
+            ),
+        ]
+
+    def _stp_personal_data(self):
+        self.ensure_one()
+        identity = [
+            "name",
+            "title",
+            "function",
+            "email",
+            "phone",
+            "mobile",
+            "street",
+            "street2",
+            "zip",
+            "city",
+            "state_id",
+            "country_id",
+            "vat",
+            "website",
+            "lang",
+            "comment",
+            "parent_id",
+            "is_company",
+            "create_date",
+            "stp_birthday",
+        ]
+        assessment = [
+            "stp_classification",
+            "stp_tier",
+            "stp_potential",
+            "stp_prospect_quality",
+            "stp_source_id",
+            "stp_business_status",
+            "stp_development_trend",
+            "stp_market_position",
+        ]
+        not_readable = []
+        data = {
+            "exported_on": fields.Datetime.now(),
+            "exported_by": self.env.user.name,
+            "company": self.env.company.name,
+            "identity": export_values(self, identity, not_readable),
+            "assessment": export_values(self, assessment, not_readable),
+        }
+        for key, model, domain, names, order in self._stp_personal_data_sources():
+            Model = self.env[model]
+            if not Model.has_access("read"):
+                not_readable.append(Model._description)
+                data[key] = []
+                continue
+            records = Model.search(domain, order=order)
+            data[key] = [export_values(record, names, not_readable) for record in records]
+            # Records the caller's rules hide (another salesperson's orders...), counted only.
+            in_companies = [("company_id", "in", [*self.env.companies.ids, False])] if "company_id" in Model else []
+            hidden = Model.sudo().search_count(domain + in_companies) - len(records)
+            if hidden > 0:
+                not_readable.append(
+                    self.env._("%(model)s: %(count)s record(s)", model=Model._description, count=hidden)
+                )
+            if model == "stp.crm.ticket":
+                for values, ticket in zip(data[key], records, strict=True):
+                    values["messages"] = [
+                        {
+                            "date": message.date,
+                            "author": message.author_id.name or message.email_from,
+                            "subject": message.subject,
+                            "body": html2plaintext(message.body or ""),
+                        }
+                        for message in ticket.message_ids.filtered(
+                            lambda message: message.message_type in ("comment", "email") and message.body
+                        ).sorted("date")
+                    ]
+        data["not_readable"] = sorted(set(not_readable))
+        return data
+
+    def action_stp_anonymize(self):
+        """Erase these persons (right to erasure, Law 91/2025/QH15): neutral values on the
+        contact, their consents' evidence, their interactions' free text and their messages on
+        our documents erased; posted accounting documents and their partner link kept (the law on
+        accounting keeps them); an ``erasure`` request done, with the ``privacy.log`` entry Odoo's
+        Privacy add-on writes. CRM managers only; companies are refused (anonymise their contacts)."""
+        if not self.env.user.has_group(CRM_MANAGER):
+            raise AccessError(self.env._("Only CRM managers anonymise a person."))
+        companies = self.filtered("is_company")
+        if companies:
+            raise UserError(
+                self.env._(
+                    "%(companies)s: a company is not a data subject. Anonymise its contacts instead.",
+                    companies=", ".join(companies.mapped("display_name")),
+                )
+            )
+        for person in self:
+            person._stp_anonymize_person()
+        return True
+
+    def _stp_anonymized_values(self):
+        """The neutral values of a person's identity and contact fields."""
+        values = dict.fromkeys(
+            ["email", "phone", "mobile", "street", "street2", "city", "zip", "vat", "website", "comment", "function"],
+            False,
+        )
+        values.update(
+            name=self.env._("Anonymized person #%(id)s", id=self.id),
+            image_1920=False,
+            stp_birthday=False,
+            # The Zalo id, where an add-on keeps one on the contact.
+            **{name: False for name in self._fields if "zalo" in name and self._fields[name].store},
+        )
+        return values
+
+    def _stp_anonymize_person(self):
+        self.ensure_one()
+        name, email = self.name, self.email
+        details, found = [], defaultdict(list)
+        untracked = {"tracking_disable": True, "mail_notrack": True}
+
+        def done(records, what):
+            if records:
+                details.append(f"{what} {records._description} {', '.join(f'#{rid}' for rid in records.ids)}")
+                found[records._description].extend(records.ids)
+
+        consents = self.env["stp.crm.consent"].search([("partner_id", "=", self.id)])
+        evidence_files = consents.evidence_attachment_id
+        consents.write({"evidence": False, "evidence_attachment_id": False})
+        # sudo: the files belong to the consents the manager edits, whoever uploaded them
+        evidence_files.sudo().unlink()
+        consents.filtered(lambda consent: consent.state == "given").action_withdraw()
+        done(consents, self.env._("Evidence erased and consents withdrawn:"))
+
+        interactions = self.env["stp.crm.interaction"].search(
+            ["|", ("partner_id", "=", self.id), ("contact_id", "=", self.id)]
+        )
+        interactions.with_context(**untracked).write({"summary": self.env._("Anonymized"), "outcome": False})
+        done(interactions, self.env._("Free text erased:"))
+
+        tickets = self.env["stp.crm.ticket"].search([("partner_id", "=", self.id)])
+        tickets.with_context(**untracked).write({"partner_email": False, "partner_phone": False})
+        done(tickets, self.env._("Contact details erased:"))
+
+        # Their messages on our documents and on their contact: no body, no address left.
+        models = [name for name in self.env if name.startswith("stp.crm.")] + ["res.partner"]
+        messages = self.env["mail.message"].search(
+            [("author_id", "=", self.id), ("model", "in", models), ("message_type", "in", ("comment", "email"))]
+        )
+        messages.write({"body": False, "email_from": False, "subject": False})
+        done(messages, self.env._("Body erased:"))
+
+        values = self._stp_anonymized_values()
+        self.with_context(**untracked).write(values)
+        self._stp_erase_tracking(
+            [self, interactions, tickets], set(values) | {"summary", "partner_email", "partner_phone"}
+        )
+        done(self, self.env._("Anonymized:"))
+
+        log = self.env["privacy.log"].create(
+            {
+                "anonymized_name": name,
+                # Odoo's log masks an address (it needs one): a person known without one gets "-@-".
+                "anonymized_email": email if email and "@" in email else "-@-",
+                "execution_details": "\n".join(details),
+                "records_description": "\n".join(
+                    f"{model} ({len(ids)}): {', '.join(f'#{rid}' for rid in ids)}" for model, ids in found.items()
+                ),
+            }
+        )
+        request = self.env["stp.crm.privacy.request"]._stp_request_of(self, "erasure")
+        request._stp_close_done(privacy_log_id=log.id)
+        return log
+
+    def _stp_erase_tracking(self, recordsets, field_names):
+        """The old values of ``field_names`` kept by the chatter's tracking of ``recordsets``."""
+        # sudo: tracking values are for administrators; erasing the person's old values is the anonymisation itself
+        Tracking = self.env["mail.tracking.value"].sudo()
+        for records in recordsets:
+            if records:
+                Tracking.search(
+                    [
+                        ("field_id.name", "in", sorted(field_names)),
+                        ("field_id.model", "=", records._name),
+                        ("mail_message_id.model", "=", records._name),
+                        ("mail_message_id.res_id", "in", records.ids),
+                    ]
+                ).unlink()

@@ -60,3 +60,6 @@ from . import test_vietnam_map
 from . import test_vietnam_map_xmlrpc
 from . import test_guarded_mixin
 from . import test_readonly_fields_xmlrpc
+from . import test_privacy_request
+from . import test_personal_data
+from . import test_consent_portal

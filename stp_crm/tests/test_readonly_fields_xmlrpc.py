@@ -106,6 +106,7 @@ class TestReadonlyFieldsXmlRpc(HttpCase, StpCrmUsersMixin, StpCrmXmlRpcMixin):
                 {"date": "2026-11-16", "lead_id": lead.id, "category": "pipeline", "company_id": env.company.id}
             ),
             env["stp.crm.consent"].create({"partner_id": customer.id, "channel": "sms"}),
+            env["stp.crm.privacy.request"].create({"partner_id": customer.id, "request_type": "access"}),
         ]
         return {record._name: record for record in records}
 
