@@ -76,7 +76,7 @@ class StpCrmCampaignLine(models.Model):
     date_greeted = fields.Datetime(
         string="Greeted On",
         compute="_compute_channel_outcomes",
-        help="When the greetings (e-mail, SMS) were queued by the campaign's mailings: on the recipient's day.",
+        help="When the greetings (e-mail, SMS) were queued: on the recipient's day.",
     )
     mail_status = fields.Selection(CHANNEL_STATUSES, string="Email", compute="_compute_channel_outcomes")
     mail_failure_type = fields.Selection(
