@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
 from .common import freeze_now, freeze_test_clock
 from .test_campaign import LAUNCH_DAY, CampaignCommon
@@ -175,3 +175,38 @@ class TestCampaignMailing(CampaignCommon):
             [("number", "=", self.customers[0].phone_sanitized), ("mailing_id", "=", False)]
         )
         self.assertIn("Bạn sẽ không còn nhận quảng cáo", sms.body)
+
+
+@tagged("post_install", "-at_install")
+class TestCampaignOptOutHttp(HttpCase):
+    """Odoo's unsubscribe page, on the live server, for a recipient of an advertising campaign."""
+
+    def test_unsubscribe_page_withdraws_consent_and_confirms(self):
+        self.env["ir.config_parameter"].set_param("mail.mail.force.send.limit", 0)
+        partner = self.env["res.partner"].create({"name": "Chị Hủy Đăng Ký", "email": "huy@example.vn"})
+        consent = self.env["stp.crm.consent"].create(
+            {"partner_id": partner.id, "channel": "email", "purpose": "advertising"}
+        )
+        campaign = self.env["stp.crm.campaign"].create(
+            {
+                "name": "Khuyến mãi (hủy đăng ký)",
+                "occasion": "custom",
+                "purpose": "advertising",
+                "segment_domain": f"[('id', '=', {partner.id})]",
+            }
+        )
+        campaign.action_generate_recipients()
+        campaign.action_launch()
+        self.env["mailing.mailing"]._process_mass_mailing_queue()
+        [mailing] = campaign.mailing_ids
+        line = campaign.line_ids
+        self.assertTrue(mailing.mailing_trace_ids, "sent by the engine (its trace)")
+        token = mailing._generate_mailing_recipient_token(line.id, partner.email)
+        response = self.url_open(
+            f"/mailing/{mailing.id}/unsubscribe?document_id={line.id}&email={partner.email}&hash_token={token}"
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(consent.state, "withdrawn")
+        self.assertTrue(self.env["mail.blacklist"].search([("email", "=", "huy@example.vn")]), "a global opt-out")
+        confirmation = self.env["mail.mail"].search([("email_to", "=", "huy@example.vn"), ("mailing_id", "=", False)])
+        self.assertIn("You will receive no more advertising", confirmation.body_html)
