@@ -330,11 +330,12 @@ class StpCrmCampaignLine(models.Model):
         picking_type = campaign.warehouse_id.out_type_id
         source = picking_type.default_location_src_id
         destination = picking_type.default_location_dest_id or self.env.ref("stock.stock_location_customers")
+        addresses = self._stp_delivery_addresses()
         pickings = self.env["stock.picking"].create(
             [
                 one_product_picking_values(
                     picking_type,
-                    line.partner_id.browse(line.partner_id.address_get(["delivery"])["delivery"]),
+                    addresses[line.partner_id.id],
                     product,
                     campaign.gift_quantity,
                     source,
@@ -350,6 +351,20 @@ class StpCrmCampaignLine(models.Model):
         pickings.action_assign()
         for line, picking in zip(self, pickings, strict=True):
             line._stp_system_write({"picking_id": picking.id})
+
+    def _stp_delivery_addresses(self):
+        """{partner id: where their gift goes}: their first delivery address (a direct contact of type
+        delivery, as ``address_get`` finds it), else themselves; one query for the whole batch."""
+        partners = self.partner_id
+        deliveries = self.env["res.partner"].search(
+            [("parent_id", "in", partners.ids), ("type", "=", "delivery"), ("is_company", "=", False)], order="id"
+        )
+        addresses = {partner.id: partner for partner in partners}
+        for delivery in deliveries:
+            parent = delivery.parent_id
+            if addresses[parent.id] == parent and parent.type != "delivery":
+                addresses[parent.id] = delivery
+        return addresses
 
     def _stp_gift_scheduled_date(self):
         """When the gift leaves: its lead time before the recipient's day (now if that is past)."""
