@@ -18,6 +18,8 @@
         "sale_stock",
         "stock_account",
         "sms",
+        "mass_mailing",
+        "mass_mailing_sms",
         "purchase",
         "purchase_stock",
         "stock",

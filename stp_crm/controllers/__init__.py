@@ -1,2 +1,3 @@
 from . import portal
 from . import consent_portal
+from . import mass_mailing

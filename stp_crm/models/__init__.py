@@ -42,6 +42,8 @@ from . import res_partner_campaign
 from . import account_chart_template
 from . import stp_crm_job_skip
 from . import stp_crm_consent
+from . import mailing_mailing
+from . import mailing_trace
 from . import res_city
 from . import res_partner_address_2025
 from . import res_partner_search

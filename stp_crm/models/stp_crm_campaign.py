@@ -1,8 +1,10 @@
 import hashlib
 from ast import literal_eval
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
+import pytz
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -12,6 +14,7 @@ from odoo.tools import SQL
 from ..tools.cron_batch import run_batch
 from ..tools.groups import CRM_MANAGER, STOCK_USER
 from ..tools.occasion_dates import PER_RECIPIENT_OCCASIONS, next_occasion_date, occasion_date, recipient_date
+from .mailing_mailing import VIETNAM_TZ, next_sms_window
 
 OCCASIONS = [
     ("company_anniversary", "Company Anniversary"),
@@ -41,6 +44,7 @@ TRANSITIONS = {
 # What decides who gets what: fixed once the campaign is launched.
 FROZEN_WHEN_LAUNCHED = (
     "occasion",
+    "purpose",
     "date",
     "segment_domain",
     "gift_product_id",
@@ -55,6 +59,14 @@ INLINE_GENERATE = 1000  # the button does the first partners at once, the cron t
 INLINE_SEND = 50
 TEMPLATE_MODEL = "stp.crm.campaign.line"  # what the campaign's mail and SMS templates render
 GENERATE_CRON = "stp_crm.ir_cron_stp_campaign_generate"
+MAILING_CRON = "mass_mailing.ir_cron_mass_mailing_queue"
+# Greetings leave at 07:00 Vietnam time on the recipient's day (the advertising SMS window opens then).
+GREETING_HOUR = 7
+AD_LABEL = "[QC] "  # Decree 91/2020/NĐ-CP: every advertising message starts with it
+PURPOSES = [
+    ("care", "Customer Care"),
+    ("advertising", "Advertising"),
+]
 SEND_CRON = "stp_crm.ir_cron_stp_campaign_send"
 
 
@@ -71,6 +83,25 @@ class StpCrmCampaign(models.Model):
 
     name = fields.Char(string="Campaign", required=True, tracking=True)
     occasion = fields.Selection(OCCASIONS, required=True, default="custom", tracking=True)
+    purpose = fields.Selection(
+        PURPOSES,
+        required=True,
+        default="care",
+        tracking=True,
+        help="Customer care: greetings, gifts, service information. Advertising promotes products or "
+        "services (Decree 91/2020/NĐ-CP): it reaches only the recipients who consented to advertising on "
+        "each channel, its messages start with [QC] and end with the opt-out, at most three a day.",
+    )
+    utm_campaign_id = fields.Many2one(
+        "utm.campaign",
+        string="UTM Campaign",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        help="The campaign's UTM campaign (made at launch): its mailings, their links and the orders that "
+        "come from them carry it.",
+    )
+    mailing_ids = fields.One2many("mailing.mailing", "stp_campaign_id", string="Campaign Mailings", readonly=True)
     date = fields.Date(
         compute="_compute_date",
         store=True,
@@ -168,6 +199,19 @@ class StpCrmCampaign(models.Model):
     delivered_count = fields.Integer(string="Delivered", compute="_compute_counts")
     responded_count = fields.Integer(string="Responded", compute="_compute_counts")
     picking_count = fields.Integer(string="Deliveries", compute="_compute_counts")
+    excluded_no_consent_count = fields.Integer(
+        string="Without Consent",
+        compute="_compute_counts",
+        help="Recipients of an advertising campaign not reached on one of its channels for lack of consent.",
+    )
+    # The mailings' statistics, from their traces
+    mailing_count = fields.Integer(string="Mailings", compute="_compute_mailing_statistics")
+    mailing_sent_count = fields.Integer(string="Messages Sent", compute="_compute_mailing_statistics")
+    mailing_opened_count = fields.Integer(string="Opened", compute="_compute_mailing_statistics")
+    mailing_clicked_count = fields.Integer(string="Clicked", compute="_compute_mailing_statistics")
+    mailing_replied_count = fields.Integer(string="Replied", compute="_compute_mailing_statistics")
+    mailing_bounced_count = fields.Integer(string="Bounced", compute="_compute_mailing_statistics")
+    mailing_cancelled_count = fields.Integer(string="Not Sent", compute="_compute_mailing_statistics")
     cost = fields.Monetary(compute="_compute_results", groups=CRM_MANAGER)
     revenue_after = fields.Monetary(compute="_compute_results", groups=CRM_MANAGER)
     roi = fields.Float(string="ROI (%)", compute="_compute_results", groups=CRM_MANAGER)
@@ -288,7 +332,20 @@ class StpCrmCampaign(models.Model):
                 [("campaign_id", "in", self.ids), ("picking_id", "!=", False)], ["campaign_id"], ["__count"]
             )
         )
+        advertising = self.filtered(lambda campaign: campaign.purpose == "advertising")
+        without_consent = (
+            dict(
+                lines._read_group(
+                    [("campaign_id", "in", advertising.ids), ("missing_consent", "=", True)],
+                    ["campaign_id"],
+                    ["__count"],
+                )
+            )
+            if advertising
+            else {}
+        )
         for campaign in self:
+            campaign.excluded_no_consent_count = without_consent.get(campaign, 0)
             mine = {key[1:]: count for key, count in counts.items() if key[0] == campaign.id}
             delivered = mine.get(("delivered", False), 0)
             responded = mine.get(("responded", False), 0)
@@ -297,6 +354,34 @@ class StpCrmCampaign(models.Model):
             campaign.delivered_count = delivered + responded
             campaign.responded_count = responded
             campaign.picking_count = pickings.get(campaign, 0)
+
+    def _compute_mailing_statistics(self):
+        """Sent, opened, clicked, replied, bounced, not sent: the campaign's mailings' traces, in two
+        queries for any number of campaigns (the traces are the engine's, read for the figures)."""
+        traces = self.env["mailing.trace"].sudo()
+        domain = [("mass_mailing_id.stp_campaign_id", "in", self.ids)]
+        statuses, clicked = {}, {}
+        for mailing, status, count in traces._read_group(domain, ["mass_mailing_id", "trace_status"], ["__count"]):
+            mine = statuses.setdefault(mailing.stp_campaign_id.id, {})
+            mine[status] = mine.get(status, 0) + count
+        for mailing, count in traces._read_group(
+            domain + [("links_click_datetime", "!=", False)], ["mass_mailing_id"], ["__count"]
+        ):
+            clicked[mailing.stp_campaign_id.id] = clicked.get(mailing.stp_campaign_id.id, 0) + count
+        mailings = dict(
+            self.env["mailing.mailing"]
+            .sudo()
+            ._read_group([("stp_campaign_id", "in", self.ids)], ["stp_campaign_id"], ["__count"])
+        )
+        for campaign in self:
+            mine = statuses.get(campaign.id, {})
+            campaign.mailing_count = mailings.get(campaign, 0)
+            campaign.mailing_sent_count = sum(mine.get(s, 0) for s in ("pending", "sent", "open", "reply"))
+            campaign.mailing_opened_count = mine.get("open", 0) + mine.get("reply", 0)
+            campaign.mailing_clicked_count = clicked.get(campaign.id, 0)
+            campaign.mailing_replied_count = mine.get("reply", 0)
+            campaign.mailing_bounced_count = mine.get("bounce", 0)
+            campaign.mailing_cancelled_count = mine.get("cancel", 0) + mine.get("error", 0)
 
     # The revenue counts the orders the reader may read: the figures differ from user to user.
     @api.depends_context("uid", "allowed_company_ids")
@@ -387,6 +472,7 @@ class StpCrmCampaign(models.Model):
         pickings = self._stp_pickings_to_cancel()
         self._stp_set_state("cancelled")
         pickings.action_cancel()
+        self.mailing_ids.filtered(lambda mailing: mailing.state == "in_queue").action_cancel()
         return True
 
     def _stp_has_stock_right(self):
@@ -462,12 +548,146 @@ class StpCrmCampaign(models.Model):
         self._stp_set_state("running", launched_by_id=self.env.uid, date_launched=fields.Datetime.now())
         for campaign in self.filtered("recurring"):
             campaign._stp_schedule_next_year()
+        for campaign in self:
+            campaign._stp_create_mailings()
         lines = self.env["stp.crm.campaign.line"]
         due = lines._stp_due_domain(fields.Date.context_today(self))
         for campaign in self:
             lines.search(expression.AND([due, [("campaign_id", "=", campaign.id)]]), limit=INLINE_SEND)._stp_send()
         self.env.ref(SEND_CRON)._trigger()
         return True
+
+    # ------------------------------------------------------------------
+    # Mailings: the campaign's messages through Odoo's mailing engine
+    # ------------------------------------------------------------------
+    def _stp_create_mailings(self):
+        """At launch, the campaign's mailings, with the launching user's rights: one per channel
+        (e-mail, SMS), recipients' day and language, each scheduled for that day at 07:00
+        (Vietnam time), queued for Odoo's mailing cron; its recipients are the campaign's lines
+        of that day and language still to contact when it leaves."""
+        self.ensure_one()
+        if not (self.mail_template_id or self.sms_template_id):
+            return self.env["mailing.mailing"]
+        self.mailing_ids.filtered(lambda mailing: mailing.state == "draft").unlink()  # a relaunch
+        if not self.utm_campaign_id:
+            self._stp_system_write({"utm_campaign_id": self.env["utm.campaign"].create({"title": self.name}).id})
+        default_lang = self.company_id.partner_id.lang or self.env.lang or "en_US"
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """SELECT l.date, COALESCE(p.lang, %s)
+                     FROM stp_crm_campaign_line l JOIN res_partner p ON p.id = l.partner_id
+                    WHERE l.campaign_id = %s AND l.state != 'excluded'
+                    GROUP BY 1, 2 ORDER BY 1, 2""",
+                default_lang,
+                self.id,
+            )
+        )
+        groups = self.env.cr.fetchall()
+        vals_list = []
+        for day, lang in groups:
+            lang_domain = (
+                ["|", ("partner_id.lang", "=", lang), ("partner_id.lang", "=", False)]
+                if lang == default_lang
+                else [("partner_id.lang", "=", lang)]
+            )
+            domain = [
+                ("campaign_id", "=", self.id),
+                ("date", "=", fields.Date.to_string(day)),
+                ("state", "!=", "excluded"),
+                *lang_domain,
+            ]
+            common = {
+                "stp_campaign_id": self.id,
+                "stp_lang": lang,
+                "campaign_id": self.utm_campaign_id.id,
+                "mailing_model_id": self.env["ir.model"]._get_id("stp.crm.campaign.line"),
+                "mailing_domain": repr(domain),
+                "user_id": self.env.uid,
+                "keep_archives": False,
+                "reply_to_mode": "update",
+            }
+            if self.mail_template_id:
+                vals_list.append({**common, **self._stp_mail_mailing_values(day, lang)})
+            if self.sms_template_id:
+                vals_list.append({**common, **self._stp_sms_mailing_values(day, lang)})
+        mailings = self.env["mailing.mailing"].create(vals_list)
+        mailings.action_put_in_queue()
+        return mailings
+
+    def _stp_mailing_moment(self, day, sms=False):
+        """When the mailing of ``day`` leaves: 07:00 Vietnam time that day, now if that is past
+        (``False``: Odoo's queue sends it at once); advertising SMS only from 07:00 to 22:00."""
+        moment = (
+            VIETNAM_TZ.localize(datetime.combine(day, time(GREETING_HOUR))).astimezone(pytz.utc).replace(tzinfo=None)
+        )
+        now = fields.Datetime.now()
+        if moment <= now:
+            moment = now
+        if sms and self.purpose == "advertising":
+            moment = next_sms_window(moment)
+        return False if moment == now else moment
+
+    def _stp_schedule_values(self, day, sms=False):
+        moment = self._stp_mailing_moment(day, sms=sms)
+        return {"schedule_type": "scheduled", "schedule_date": moment} if moment else {"schedule_type": "now"}
+
+    def _stp_mailing_name(self, channel, day, lang):
+        return f"{self.name} · {channel} · {fields.Date.to_string(day)} · {lang}"
+
+    def _stp_mail_mailing_values(self, day, lang):
+        template = self.mail_template_id.sudo().with_context(lang=lang)
+        env = self.with_context(lang=lang).env
+        subject, body = template.subject or "", template.body_html or ""
+        if self.purpose == "advertising":
+            subject = AD_LABEL + subject
+            body = Markup(body) + Markup('<p style="font-size: 12px; color: #888888;">%s</p>') % Markup(
+                env._(
+                    "You receive this advertising from %(company)s because you agreed to it. "
+                    '<a href="/unsubscribe_from_list">Unsubscribe</a> to receive no more.',
+                    company=escape(self.company_id.name),
+                )
+            )
+        return {
+            "name": self._stp_mailing_name(env._("Email"), day, lang),
+            "mailing_type": "mail",
+            "subject": subject,
+            "body_arch": body,
+            "body_html": body,
+            "email_from": self.user_id.email_formatted
+            or self.company_id.email_formatted
+            or self.env.user.email_formatted,
+            **self._stp_schedule_values(day),
+        }
+
+    def _stp_sms_mailing_values(self, day, lang):
+        template = self.sms_template_id.sudo().with_context(lang=lang)
+        env = self.with_context(lang=lang).env
+        body = template.body or ""
+        advertising = self.purpose == "advertising"
+        return {
+            "name": self._stp_mailing_name(env._("SMS"), day, lang),
+            "mailing_type": "sms",
+            "sms_subject": self._stp_mailing_name(env._("SMS"), day, lang),
+            "body_plaintext": AD_LABEL + body if advertising else body,
+            # mass_mailing_sms ends the SMS with its opt-out link ("STOP SMS: ...")
+            "sms_allow_unsubscribe": advertising,
+            **self._stp_schedule_values(day, sms=True),
+        }
+
+    def action_view_mailings(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("mass_mailing.mailing_mailing_action_mail")
+        return dict(
+            action,
+            name=self.env._("Mailings"),
+            domain=[("stp_campaign_id", "in", self.ids)],
+            context={"create": False},
+        )
+
+    def action_view_no_consent(self):
+        return self._stp_lines_action(
+            self.env._("Without Consent"), [("campaign_id", "in", self.ids), ("missing_consent", "=", True)]
+        )
 
     def _stp_check_launchable(self):
         if self.generation_pending or not self.date_generated:
@@ -620,8 +840,9 @@ class StpCrmCampaign(models.Model):
     @api.model
     def _cron_stp_campaign_send(self, batch_size=SEND_BATCH_SIZE):
         """Daily, and after a launch: start the scheduled campaigns whose day has come
-        (their gift lead time before the occasion), then send one batch of due gifts and
-        greetings; ir.cron calls again while some remain."""
+        (their gift lead time before the occasion), then send one batch of due gifts (the
+        greetings are the campaigns' mailings, Odoo's mailing cron sends them); ir.cron calls
+        again while some remain."""
         campaigns = self.sudo()
         today = fields.Date.context_today(self)
         due = campaigns.search([("state", "=", "scheduled")]).filtered(lambda c: c._stp_launch_date() <= today)
@@ -629,10 +850,7 @@ class StpCrmCampaign(models.Model):
         for campaign in due.filtered(lambda c: c.date_generated and not c.generation_pending):
             campaign._stp_launch_as_launcher()
         lines = self.env["stp.crm.campaign.line"].sudo()
-        steps = [
-            (lines._stp_due_domain(today), lambda due_lines: due_lines._stp_as_launchers("_stp_send")),
-            (lines._stp_greeting_due_domain(today), lambda due_lines: due_lines._stp_as_launchers("_stp_greet")),
-        ]
+        steps = [(lines._stp_due_domain(today), lambda due_lines: due_lines._stp_as_launchers("_stp_send"))]
         result = run_batch(lines, steps, batch_size, "_cron_stp_campaign_send")
         running = campaigns.search([("state", "=", "running")])
         pending = {
@@ -642,7 +860,13 @@ class StpCrmCampaign(models.Model):
                 ["campaign_id"],
             )
         }
-        running.filtered(lambda c: c not in pending)._stp_set_state("done")
+        sending = {
+            campaign
+            for [campaign] in self.env["mailing.mailing"]
+            .sudo()
+            ._read_group([("stp_campaign_id", "in", running.ids), ("state", "!=", "done")], ["stp_campaign_id"])
+        }
+        running.filtered(lambda c: c not in pending and c not in sending)._stp_set_state("done")
         return result
 
     # ------------------------------------------------------------------

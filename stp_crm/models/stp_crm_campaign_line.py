@@ -9,7 +9,6 @@ from ..tools.groups import CRM_MANAGER, STOCK_USER
 from ..tools.occasion_dates import PER_RECIPIENT_OCCASIONS
 from ..tools.pickings import one_product_picking_values
 from ..tools.readable_records import readable_query
-from ..tools.reader_lang import for_reader
 
 LINE_STATES = [
     ("pending", "Pending"),
@@ -26,16 +25,38 @@ LINE_TRANSITIONS = {
     "pending": ("excluded",),
 }
 CONTACTED_STATES = ("sent", "delivered", "responded")
+# A recipient's outcome on a channel: Odoo's mailing.trace status, or why there is none yet.
+CHANNEL_STATUSES = [
+    ("waiting", "Waiting"),
+    ("no_consent", "No consent"),
+    ("outgoing", "Queued"),
+    ("process", "Processing"),
+    ("pending", "Sent"),
+    ("sent", "Delivered"),
+    ("open", "Opened"),
+    ("reply", "Replied"),
+    ("bounce", "Bounced"),
+    ("error", "Failed"),
+    ("cancel", "Cancelled"),
+]
+CHANNELS = {"mail": ("email", "mail_template_id"), "sms": ("sms", "sms_template_id")}
+
+
+def _failure_types(self):
+    return self.env["mailing.trace"]._fields["failure_type"]._description_selection(self.env)
 
 
 class StpCrmCampaignLine(models.Model):
     _name = "stp.crm.campaign.line"
     _description = "Care Campaign Recipient"
     _order = "campaign_id desc, date, id"
-    _inherit = ["stp.crm.guarded.mixin"]
+    # Odoo's mailing engine sends the campaign's mailings to its recipients (mail.thread for the
+    # traces, the replies and the blacklist of the recipient's address).
+    _inherit = ["mail.thread", "stp.crm.guarded.mixin"]
+    _mailing_enabled = True
     _rec_name = "partner_id"
     _check_company_auto = True
-    # date_sent, picking_id, mail_message_id, company_id: stored read-only, set by the code
+    # date_sent, picking_id, company_id: stored read-only, set by the code
     _stp_system_fields = ("exclusion_reason",)
     _stp_state_field = "state"
     _stp_state_transitions = LINE_TRANSITIONS
@@ -54,9 +75,23 @@ class StpCrmCampaignLine(models.Model):
     date_sent = fields.Datetime(string="Contacted On", readonly=True, copy=False)
     date_greeted = fields.Datetime(
         string="Greeted On",
-        readonly=True,
-        copy=False,
+        compute="_compute_channel_outcomes",
         help="When the greetings (e-mail, SMS) were queued: on the recipient's day.",
+    )
+    mail_status = fields.Selection(CHANNEL_STATUSES, string="Email", compute="_compute_channel_outcomes")
+    mail_failure_type = fields.Selection(
+        _failure_types, string="Email Not Sent Because", compute="_compute_channel_outcomes"
+    )
+    sms_status = fields.Selection(CHANNEL_STATUSES, string="SMS", compute="_compute_channel_outcomes")
+    sms_failure_type = fields.Selection(
+        _failure_types, string="SMS Not Sent Because", compute="_compute_channel_outcomes"
+    )
+    missing_consent = fields.Boolean(
+        string="Without Consent",
+        compute="_compute_channel_outcomes",
+        search="_search_missing_consent",
+        help="Recipient of an advertising campaign who did not consent to advertising on one of its "
+        "channels (Decree 91/2020/NĐ-CP): nothing is sent to them on that channel.",
     )
     exclusion_reason = fields.Selection([("control", "Comparison group"), ("manual", "Excluded by hand")])
     picking_id = fields.Many2one(
@@ -68,7 +103,6 @@ class StpCrmCampaignLine(models.Model):
         groups=STOCK_USER,
     )
     picking_state = fields.Selection(related="picking_id.state", string="Delivery Status")
-    mail_message_id = fields.Many2one("mail.message", string="Message", readonly=True, copy=False, ondelete="set null")
     currency_id = fields.Many2one(related="campaign_id.currency_id", string="Currency")
     revenue_after = fields.Monetary(compute="_compute_revenue_after", groups=CRM_MANAGER)
 
@@ -137,6 +171,79 @@ class StpCrmCampaignLine(models.Model):
         )
 
     # ------------------------------------------------------------------
+    # Channel outcomes, from Odoo's mailing traces
+    # ------------------------------------------------------------------
+    @api.depends_context("uid")
+    def _compute_channel_outcomes(self):
+        """Each channel's outcome from the line's mailing.trace (one _read_group for all the lines);
+        without a trace yet, whether it waits or lacks consent (one query per campaign and channel)."""
+        traces = {}
+        if self.ids:
+            # The traces are the mailing engine's bookkeeping (Email Marketing users'): their
+            # outcome is shown to whoever reads the recipient.
+            for res_id, trace_type, status, failure, first in (
+                self.env["mailing.trace"]
+                .sudo()
+                ._read_group(
+                    [("model", "=", self._name), ("res_id", "in", self.ids)],
+                    ["res_id", "trace_type", "trace_status", "failure_type"],
+                    ["create_date:min"],
+                )
+            ):
+                traces[res_id, trace_type] = (status, failure, first)
+        without = self._stp_without_consent()
+        for line in self:
+            campaign = line.campaign_id
+            firsts = []
+            for channel, (consent_channel, template_field) in CHANNELS.items():
+                status, failure, first = traces.get((line.id, channel), (False, False, False))
+                if not status and campaign[template_field] and line.state != "excluded":
+                    status = "no_consent" if line.id in without[consent_channel] else "waiting"
+                    failure = "stp_no_consent" if status == "no_consent" else False
+                if first and status != "cancel":
+                    firsts.append(first)
+                line[f"{channel}_status"] = status
+                line[f"{channel}_failure_type"] = failure
+            line.date_greeted = min(firsts) if firsts else False
+            line.missing_consent = line.id in without["email"] or line.id in without["sms"]
+
+    def _stp_without_consent(self):
+        """{consent channel: ids of the lines of advertising campaigns using it whose recipient did
+        not give consent}: one query per campaign and channel."""
+        without = {"email": set(), "sms": set()}
+        advertising = self.filtered(lambda line: line.campaign_id.purpose == "advertising")
+        for campaign, lines in advertising.grouped("campaign_id").items():
+            consents = self.env["stp.crm.consent"].sudo().with_company(campaign.company_id)
+            for consent_channel, template_field in CHANNELS.values():
+                if campaign[template_field]:
+                    given = consents._stp_consenting_partners(lines.partner_id, consent_channel, "advertising")
+                    without[consent_channel].update(line.id for line in lines if line.partner_id not in given)
+        return without
+
+    def _search_missing_consent(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Operation not supported"))
+        query = SQL(
+            """(
+            SELECT l.id
+              FROM stp_crm_campaign_line l
+              JOIN stp_crm_campaign c ON c.id = l.campaign_id
+             WHERE c.purpose = 'advertising' AND l.state != 'excluded'
+               AND (
+                   (c.mail_template_id IS NOT NULL AND NOT EXISTS (%(given)s AND s.channel = 'email'))
+                OR (c.sms_template_id IS NOT NULL AND NOT EXISTS (%(given)s AND s.channel = 'sms'))
+               )
+            )""",
+            given=SQL(
+                """SELECT 1 FROM stp_crm_consent s
+                    WHERE s.partner_id = l.partner_id AND s.company_id = c.company_id
+                      AND s.purpose = 'advertising' AND s.state = 'given'"""
+            ),
+        )
+        positive = (operator == "=") == value
+        return [("id", "in" if positive else "not in", query)]
+
+    # ------------------------------------------------------------------
     # State machine
     # ------------------------------------------------------------------
     @api.model_create_multi
@@ -197,62 +304,25 @@ class StpCrmCampaignLine(models.Model):
         )
 
     @api.model
-    def _stp_greeting_due_domain(self, today):
-        """Recipients already contacted (their gift left) whose day has come, not yet greeted."""
-        return expression.AND(
-            [
-                [("state", "in", CONTACTED_STATES), ("date", "<=", today), ("campaign_id.state", "=", "running")],
-                self._stp_awaiting_greeting_domain(),
-            ]
-        )
-
-    @api.model
-    def _stp_awaiting_greeting_domain(self):
-        return [
-            ("date_greeted", "=", False),
-            "|",
-            ("campaign_id.mail_template_id", "!=", False),
-            ("campaign_id.sms_template_id", "!=", False),
-        ]
-
-    @api.model
     def _stp_unfinished_domain(self):
-        """Recipients a running campaign still has to contact or to greet."""
-        return expression.OR(
-            [
-                [("state", "=", "pending")],
-                expression.AND([[("state", "in", CONTACTED_STATES)], self._stp_awaiting_greeting_domain()]),
-            ]
-        )
+        """Recipients a running campaign still has to contact (its messages are its mailings')."""
+        return [("state", "=", "pending")]
 
     def _stp_as_launchers(self, method):
-        """A step of the sending cron: ``method`` (``"_stp_send"``, ``"_stp_greet"``) on each
+        """A step of the sending cron: ``method`` (``"_stp_send"``) on each
         campaign's recipients, with the rights of who launched it."""
         for campaign, lines in self.grouped("campaign_id").items():
             getattr(lines.with_user(campaign._stp_launcher()), method)()
 
     def _stp_send(self):
-        """Gifts as one delivery per recipient, messages through the mail (and SMS) queue, with the
-        rights of the current user (who launches, or whom the cron acts for)."""
+        """Gifts as one delivery per recipient, with the rights of the current user (who launches,
+        or whom the cron acts for). The greetings (e-mail, SMS) are the campaign's mailings, sent by
+        Odoo's mailing engine on each recipient's day."""
         now = fields.Datetime.now()
         for campaign, lines in self.grouped("campaign_id").items():
             if campaign.gift_product_id:
                 lines._stp_create_pickings()
             lines._stp_set_state("sent", date_sent=now)
-            lines._stp_greet()
-
-    def _stp_greet(self):
-        """Greetings (e-mail, SMS) to the recipients whose day has come, in their language,
-        else their campaign company's; the others wait for their day."""
-        today = fields.Date.context_today(self)
-        due = self.filtered(lambda line: line.date <= today)
-        for campaign, lines in due.grouped("campaign_id").items():
-            greeted = for_reader(lines, lines.env["res.partner"], campaign.company_id)
-            if campaign.mail_template_id:
-                greeted._stp_queue_mails()
-            if campaign.sms_template_id:
-                greeted._stp_queue_sms()
-        due._stp_system_write({"date_greeted": fields.Datetime.now()})
 
     def _stp_create_pickings(self):
         campaign = self.campaign_id
@@ -260,11 +330,12 @@ class StpCrmCampaignLine(models.Model):
         picking_type = campaign.warehouse_id.out_type_id
         source = picking_type.default_location_src_id
         destination = picking_type.default_location_dest_id or self.env.ref("stock.stock_location_customers")
+        addresses = self._stp_delivery_addresses()
         pickings = self.env["stock.picking"].create(
             [
                 one_product_picking_values(
                     picking_type,
-                    line.partner_id.browse(line.partner_id.address_get(["delivery"])["delivery"]),
+                    addresses[line.partner_id.id],
                     product,
                     campaign.gift_quantity,
                     source,
@@ -281,35 +352,24 @@ class StpCrmCampaignLine(models.Model):
         for line, picking in zip(self, pickings, strict=True):
             line._stp_system_write({"picking_id": picking.id})
 
+    def _stp_delivery_addresses(self):
+        """{partner id: where their gift goes}: their first delivery address (a direct contact of type
+        delivery, as ``address_get`` finds it), else themselves; one query for the whole batch."""
+        partners = self.partner_id
+        deliveries = self.env["res.partner"].search(
+            [("parent_id", "in", partners.ids), ("type", "=", "delivery"), ("is_company", "=", False)], order="id"
+        )
+        addresses = {partner.id: partner for partner in partners}
+        for delivery in deliveries:
+            parent = delivery.parent_id
+            if addresses[parent.id] == parent and parent.type != "delivery":
+                addresses[parent.id] = delivery
+        return addresses
+
     def _stp_gift_scheduled_date(self):
         """When the gift leaves: its lead time before the recipient's day (now if that is past)."""
         leaves = fields.Datetime.to_datetime(self.date - timedelta(days=self.campaign_id.gift_lead_days))
         return max(fields.Datetime.now(), leaves)
-
-    def _stp_queue_mails(self):
-        """The campaign's template rendered for each recipient in their language, queued."""
-        template = self.campaign_id.mail_template_id
-        mails = template.send_mail_batch(self.ids, force_send=False)
-        message_by_line = {mail.res_id: mail.mail_message_id for mail in mails}
-        for line in self:
-            line._stp_system_write({"mail_message_id": message_by_line.get(line.id, self.env["mail.message"]).id})
-
-    def _stp_queue_sms(self):
-        template = self.campaign_id.sms_template_id
-        bodies = template._render_field("body", self.ids, compute_lang=True)
-        # The SMS queue is the server's bookkeeping, for administrators only: Odoo's own
-        # senders (mail.thread._message_sms) queue their SMS as superuser too.
-        self.env["sms.sms"].sudo().create(
-            [
-                {
-                    "number": line.partner_id.mobile or line.partner_id.phone,
-                    "body": bodies[line.id],
-                    "partner_id": line.partner_id.id,
-                }
-                for line in self
-                if line.partner_id.mobile or line.partner_id.phone
-            ]
-        )
 
     @api.model
     def _stp_mark_delivered(self, pickings):

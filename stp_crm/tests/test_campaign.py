@@ -11,6 +11,7 @@ from .common import StpCrmAccountCommon, cron_call, cron_drain, freeze_now, free
 
 GENERATE_CRON = "stp_crm.ir_cron_stp_campaign_generate"
 SEND_CRON = "stp_crm.ir_cron_stp_campaign_send"
+MAILING_CRON = "mass_mailing.ir_cron_mass_mailing_queue"
 LAUNCH_DAY = datetime(2026, 11, 20, 9, 0)
 
 
@@ -22,6 +23,8 @@ class CampaignCommon(StpCrmAccountCommon):
         cls.env.user.groups_id += cls.env.ref("stock.group_stock_manager") + cls.env.ref(
             "sales_team.group_sale_manager"
         )
+        # The mailings' e-mails wait in the mail queue (no SMTP server here), as a big campaign's do.
+        cls.env["ir.config_parameter"].set_param("mail.mail.force.send.limit", 0)
         cls.warehouse = cls.env["stock.warehouse"].search([("company_id", "=", cls.company.id)], limit=1)
         cls.vip = cls.env["res.partner.category"].create({"name": "Khách VIP 20/11"})
         cls.fifo = cls.env["product.category"].create(
@@ -79,6 +82,14 @@ class CampaignCommon(StpCrmAccountCommon):
                 **values,
             }
         )
+
+    def _send_mailings(self):
+        """One run of Odoo's mailing queue (the campaigns' greetings leave by it)."""
+        cron_call(self.env, MAILING_CRON)
+        self.env.invalidate_all()
+
+    def _mails(self, campaign):
+        return self.env["mail.mail"].search([("mailing_id", "in", campaign.mailing_ids.ids)])
 
     def _order(self, partner, amount, when, company=None):
         order = self.env["sale.order"].create(
@@ -280,9 +291,14 @@ class TestCampaignLaunch(CampaignCommon):
         layers = self.env["stock.valuation.layer"].search([("stock_move_id", "in", pickings.move_ids.ids)])
         self.assertEqual(-sum(layers.mapped("value")), 430.0)
         self.assertEqual(campaign.cost, 480.0)
-        # The messages wait in the mail queue, one per recipient.
-        mails = self.env["mail.mail"].search([("mail_message_id", "in", lines.mail_message_id.ids)])
+        # The messages leave by the campaign's mailing, in the mail queue, one per recipient.
+        self.assertEqual(campaign.mailing_ids.mapped("mailing_type"), ["mail"])
+        self.assertEqual(campaign.mailing_ids.campaign_id, campaign.utm_campaign_id, "a UTM campaign")
+        self._send_mailings()
+        mails = self._mails(campaign)
         self.assertEqual(len(mails), 4)
+        self.assertEqual(set(mails.mailing_trace_ids.mapped("res_id")), set(lines.ids))
+        self.assertEqual(set(lines.mapped("mail_status")), {"outgoing"})
         self.assertEqual(set(mails.mapped("state")), {"outgoing"})
         self.assertIn("Trường học 0", mails.filtered(lambda m: m.res_id == first.id).body_html)
         self.assertIn(self.customers[0].commercial_partner_id, mails.recipient_ids)
@@ -296,6 +312,7 @@ class TestCampaignLaunch(CampaignCommon):
         self._receive(self.gift, 2, 200.0)
         self.customers.write({"mobile": "+84 912 345 678"})
         campaign = self._launched(sms_template_id=self.env.ref("stp_crm.stp_crm_campaign_sms_template").id)
+        self._send_mailings()
         pickings = campaign.line_ids.picking_id
         for picking in pickings:
             picking.move_ids.quantity = 1
@@ -313,7 +330,9 @@ class TestCampaignLaunch(CampaignCommon):
         self.customers[1].lang = "vi_VN"
         campaign = self._launched()
         lines = campaign.line_ids
-        mails = self.env["mail.mail"].search([("mail_message_id", "in", lines.mail_message_id.ids)])
+        self.assertEqual(sorted(campaign.mailing_ids.mapped("stp_lang")), ["en_US", "vi_VN"], "one per language")
+        self._send_mailings()
+        mails = self._mails(campaign)
         vietnamese = mails.filtered(
             lambda m: m.res_id == lines.filtered(lambda line: line.partner_id == self.customers[1]).id
         )
@@ -328,7 +347,8 @@ class TestCampaignLaunch(CampaignCommon):
         self.company.partner_id.lang = "vi_VN"
         self.customers.write({"lang": False})
         campaign = self._launched()
-        mails = self.env["mail.mail"].search([("mail_message_id", "in", campaign.line_ids.mail_message_id.ids)])
+        self._send_mailings()
+        mails = self._mails(campaign)
         self.assertEqual(len(mails), 4)
         for mail in mails:
             self.assertIn("Ngày Nhà giáo Việt Nam (20/11)", mail.subject)
@@ -370,6 +390,9 @@ class TestCampaignLaunch(CampaignCommon):
         cron_drain(self.env, SEND_CRON)
         cron_drain(self.env, GENERATE_CRON)
         cron_drain(self.env, SEND_CRON)
+        self.assertEqual(campaign.state, "running", "its mailing has not left yet")
+        self._send_mailings()
+        cron_drain(self.env, SEND_CRON)
         self.assertEqual(campaign.state, "done")
         self.assertEqual(set(campaign.line_ids.mapped("state")), {"sent"})
         next_year = self.env["stp.crm.campaign"].search([("id", "!=", campaign.id), ("name", "=", campaign.name)])
@@ -387,7 +410,11 @@ class TestCampaignLaunch(CampaignCommon):
         cron_drain(self.env, SEND_CRON)
         self.assertEqual(campaign.line_ids.mapped("state"), ["sent", "pending"])
         self.assertEqual(campaign.state, "running")
+        self.assertEqual(len(campaign.mailing_ids), 2, "one mailing a day")
+        self._send_mailings()
         with freeze_now(self.env, "2026-06-20 08:00:00"):
+            cron_drain(self.env, SEND_CRON)
+            self._send_mailings()
             cron_drain(self.env, SEND_CRON)
         self.assertEqual(campaign.line_ids.mapped("state"), ["sent", "sent"])
         self.assertEqual(campaign.state, "done")
@@ -423,11 +450,17 @@ class TestCampaignLaunch(CampaignCommon):
 
         self.assertEqual(greetings(), (self.env["mail.mail"], self.env["sms.sms"]), "nothing greeted at launch")
         self.assertFalse(lines.filtered("date_greeted"))
+        self.assertEqual(
+            set(campaign.mailing_ids.mapped("schedule_date")), {datetime(2027, 2, 6, 0, 0)}, "07:00 in Vietnam"
+        )
         with freeze_now(self.env, "2027-02-05 09:00:00"):
             cron_drain(self.env, SEND_CRON)
+            self._send_mailings()
         self.assertEqual(greetings(), (self.env["mail.mail"], self.env["sms.sms"]), "not the day before")
         self.assertEqual(campaign.state, "running")
         with freeze_now(self.env, "2027-02-06 01:00:00"):
+            cron_drain(self.env, SEND_CRON)
+            self._send_mailings()
             cron_drain(self.env, SEND_CRON)
         mails, sms = greetings()
         self.assertEqual((len(mails), len(sms)), (4, 4))
@@ -457,8 +490,9 @@ class TestCampaignLaunch(CampaignCommon):
         self.assertEqual(set(greetings.line_ids.mapped("state")), {"pending"})
         with freeze_now(self.env, "2027-02-06 08:00:00"):
             cron_drain(self.env, SEND_CRON)
+            self._send_mailings()
         self.assertEqual(set(greetings.line_ids.mapped("state")), {"sent"})
-        self.assertEqual(len(greetings.line_ids.mail_message_id), 4)
+        self.assertEqual(len(self._mails(greetings)), 4)
 
     def test_anniversary_gifts_leave_before_each_day(self):
         freeze_test_clock(self, "2026-06-01 08:00:00")
@@ -476,15 +510,18 @@ class TestCampaignLaunch(CampaignCommon):
         self.assertFalse(first.date_greeted)
         with freeze_now(self.env, "2026-06-16 08:00:00"):
             cron_drain(self.env, SEND_CRON)
+            self._send_mailings()
         self.assertEqual(second.state, "pending")
         self.assertTrue(first.date_greeted, "greeted on its day")
         with freeze_now(self.env, "2026-06-17 08:00:00"):
             cron_drain(self.env, SEND_CRON)
+            self._send_mailings()
         self.assertEqual(second.state, "sent")
         self.assertEqual(second.picking_id.scheduled_date, datetime(2026, 6, 17, 8, 0), "three days before")
         self.assertFalse(second.date_greeted)
         self.assertEqual(campaign.state, "running")
         with freeze_now(self.env, "2026-06-20 08:00:00"):
+            self._send_mailings()
             cron_drain(self.env, SEND_CRON)
         self.assertTrue(second.date_greeted)
         self.assertEqual(campaign.state, "done")

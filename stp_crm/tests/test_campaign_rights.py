@@ -75,8 +75,11 @@ class TestCampaignLauncher(CampaignRightsCommon):
         self.assertEqual((first.state, second.state), ("sent", "pending"))
         with freeze_now(self.env, "2026-06-20 08:00:00"):
             cron_drain(self.env, SEND_CRON)
+            self._send_mailings()
+            cron_drain(self.env, SEND_CRON)
         self.assertEqual(second.state, "sent")
         self.assertEqual(second.picking_id.create_uid, self.manager_stock)
+        self.assertEqual(campaign.mailing_ids.create_uid, self.manager_stock, "its mailings too")
         self.assertEqual(campaign.state, "done")
 
     def test_cron_falls_back_on_the_creator(self):
@@ -109,6 +112,8 @@ class TestCampaignLauncher(CampaignRightsCommon):
         campaign = self._gift_campaign()
         campaign.with_user(self.manager_stock).action_schedule()
         self.assertEqual((campaign.state, campaign.launched_by_id), ("scheduled", self.manager_stock))
+        cron_drain(self.env, SEND_CRON)
+        self._send_mailings()
         cron_drain(self.env, SEND_CRON)
         self.assertEqual(campaign.state, "done")
         self.assertEqual(campaign.launched_by_id, self.manager_stock)

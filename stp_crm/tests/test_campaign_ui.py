@@ -32,6 +32,17 @@ class TestCampaignUi(HttpCase, StpCrmUsersMixin):
         self.assertEqual(pickings.partner_id, self.tier_a)
         self.assertEqual(set(pickings.mapped("state")), {"assigned"})
 
+    def test_advertising_campaign_shows_who_is_excluded_tour(self):
+        self.tier_a[0].email = "hanga1@example.vn"
+        self.env["stp.crm.consent"].create(
+            {"partner_id": self.tier_a[0].id, "channel": "email", "purpose": "advertising"}
+        )
+        self.start_tour(
+            "/odoo/action-stp_crm.stp_crm_campaign_action", "stp_crm_campaign_advertising_tour", login="stp_manager"
+        )
+        campaign = self.env["stp.crm.campaign"].search([("name", "=", "Khuyến mãi Tết tour")])
+        self.assertEqual((campaign.purpose, campaign.excluded_no_consent_count), ("advertising", 1))
+
 
 @tagged("post_install", "-at_install")
 class TestCampaignUiPhone(TestCampaignUi):
@@ -39,6 +50,7 @@ class TestCampaignUiPhone(TestCampaignUi):
 
     browser_size = "375x667"
     touch_enabled = True
+    test_advertising_campaign_shows_who_is_excluded_tour = None  # a desktop tour (the list's New button)
 
     def test_teachers_day_campaign_tour(self):
         campaign = self.env["stp.crm.campaign"].create(

@@ -60,3 +60,46 @@ class TestCampaignXmlRpc(HttpCase, StpCrmUsersMixin, StpCrmXmlRpcMixin):
         with self.assertRaises(Exception) as caught:
             call("stp.crm.campaign", "write", [campaign_id], {"state": "done"})
         self.assertIn("only through its actions", str(caught.exception))
+
+    def test_advertising_campaign_mailings_over_xmlrpc(self):
+        """An advertising campaign over XML-RPC: its mailing with [QC], who lacks consent and why."""
+        self.customers[0].email = "rpc0@example.vn"
+        self.env["stp.crm.consent"].create(
+            {"partner_id": self.customers[0].id, "channel": "email", "purpose": "advertising"}
+        )
+        call = self._login("stp_manager")
+        campaign_id = call(
+            "stp.crm.campaign",
+            "create",
+            {
+                "name": "Khuyến mãi qua API",
+                "occasion": "custom",
+                "purpose": "advertising",
+                "segment_domain": f"[('category_id', 'in', [{self.tag.id}])]",
+            },
+        )
+        call("stp.crm.campaign", "action_generate_recipients", [campaign_id])
+        call("stp.crm.campaign", "action_launch", [campaign_id])
+        [campaign] = call(
+            "stp.crm.campaign",
+            "read",
+            [campaign_id],
+            fields=["excluded_no_consent_count", "mailing_ids", "mailing_count"],
+        )
+        self.assertEqual((campaign["excluded_no_consent_count"], campaign["mailing_count"]), (2, 1))
+        [mailing] = call("mailing.mailing", "read", campaign["mailing_ids"], fields=["subject", "state", "campaign_id"])
+        self.assertTrue(mailing["subject"].startswith("[QC] "))
+        self.assertTrue(mailing["campaign_id"], "a UTM campaign")
+        lines = call(
+            "stp.crm.campaign.line",
+            "search_read",
+            [("campaign_id", "=", campaign_id), ("missing_consent", "=", True)],
+            fields=["partner_id", "mail_status", "mail_failure_type"],
+        )
+        self.assertEqual(sorted(line["partner_id"][0] for line in lines), self.customers[1:].ids)
+        self.assertEqual(
+            {(line["mail_status"], line["mail_failure_type"]) for line in lines}, {("no_consent", "stp_no_consent")}
+        )
+        with self.assertRaises(Exception) as caught:
+            call("stp.crm.campaign", "write", [campaign_id], {"purpose": "care"})
+        self.assertIn("cannot change once it is launched", str(caught.exception))

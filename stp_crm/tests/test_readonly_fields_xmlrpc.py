@@ -17,7 +17,7 @@ ALLOWED = {
 }
 # The fields of issue 21: refused by the guard itself (not only by an access right).
 SYSTEM_FIELDS = {
-    "stp.crm.campaign.line": ("date_sent", "picking_id", "mail_message_id"),
+    "stp.crm.campaign.line": ("date_sent", "picking_id"),
     "stp.crm.contract": ("previous_contract_id", "number", "commercial_partner_id"),
     "stp.crm.work.plan": ("stp_dunning_open",),
     "stp.crm.ticket": (

@@ -97,3 +97,42 @@ registry.category("web_tour.tours").add("stp_crm_campaign_phone_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("stp_crm_campaign_advertising_tour", {
+    steps: () => [
+        {
+            content: "Create a campaign",
+            trigger: ".o_list_button_add",
+            run: "click",
+        },
+        {
+            content: "Name it",
+            trigger: ".o_field_widget[name='name'] input",
+            run: "edit Khuyến mãi Tết tour",
+        },
+        {
+            content: "It advertises",
+            trigger: ".o_field_widget[name='purpose'] input[data-value='advertising']",
+            run: "click",
+        },
+        {
+            content: "Decree 91 applies: consent, [QC], opt-out",
+            trigger: ".o_form_view .alert-warning:contains('[QC]')",
+        },
+        ...stepUtils.saveForm(),
+        {
+            content: "Generate the recipients",
+            trigger: ".o_form_view button[name='action_generate_recipients']",
+            run: "click",
+        },
+        {
+            content: "One of the two did not consent",
+            trigger: ".o_form_view button[name='action_view_no_consent'] .o_stat_value:contains('1')",
+            run: "click",
+        },
+        {
+            content: "Who is excluded, and why",
+            trigger: ".o_list_view .o_data_row:contains('Trường Hạng A 2'):contains('No consent')",
+        },
+    ],
+});
