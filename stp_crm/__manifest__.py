@@ -50,6 +50,7 @@
         "data/stp_crm_analysis_data.xml",
         "data/crm_stage_data.xml",
         "data/stp_crm_campaign_data.xml",
+        "data/stp_crm_zalo_data.xml",
         "views/stp_crm_installed_product_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
