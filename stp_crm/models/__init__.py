@@ -42,5 +42,8 @@ from . import res_partner_campaign
 from . import account_chart_template
 from . import stp_crm_job_skip
 from . import stp_crm_consent
+from . import stp_crm_zalo_account
+from . import stp_crm_zalo_template
+from . import stp_crm_zalo_message
 from . import res_city
 from . import res_partner_address_2025

@@ -41,6 +41,7 @@ class StpCrmInteraction(models.Model):
             ("fax", "Fax"),
             ("web", "Web"),
             ("sms", "SMS"),
+            ("zalo", "Zalo"),
             ("post", "Post"),
             ("in_person", "In Person"),
         ],

@@ -1,3 +1,4 @@
 from . import stp_crm_forecast_asof
 from . import stp_crm_ticket_merge
 from . import stp_crm_ticket_split
+from . import stp_crm_zalo_composer
