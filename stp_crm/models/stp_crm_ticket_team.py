@@ -70,7 +70,6 @@ class StpCrmTicketTeam(models.Model):
     )
     zalo_template_id = fields.Many2one(
         "stp.crm.zalo.template",
-        string="Zalo Template",
         check_company=True,
         domain="[('model', '=', 'stp.crm.ticket')]",
         help="Sent by Zalo (ZNS) to the customer at each stage change of the team's tickets.",

@@ -1,5 +1,5 @@
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -17,7 +17,7 @@ class StpCrmZaloAccount(models.Model):
     """A Zalo Official Account (OA) and the Zalo app that holds its tokens."""
 
     _name = "stp.crm.zalo.account"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "stp.crm.guarded.mixin"]
     _description = "Zalo Official Account"
     _order = "name, id"
 
@@ -30,7 +30,7 @@ class StpCrmZaloAccount(models.Model):
     )
     access_token = fields.Char(groups=SYSTEM, copy=False)
     refresh_token = fields.Char(groups=SYSTEM, copy=False, help="Single use: each refresh gives a new one.")
-    token_expires_at = fields.Datetime(string="Token Expires At", copy=False, tracking=True)
+    token_expires_at = fields.Datetime(copy=False, tracking=True)
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     active = fields.Boolean(default=True, tracking=True)
     # From the last ZNS answer: Zalo counts the day's messages of the OA.
@@ -102,7 +102,7 @@ class StpCrmZaloAccount(models.Model):
         self.ensure_one()
         account = self.sudo()
         with self.env.registry.cursor() as cr:
-            account.with_env(account.env(cr=cr)).write(values)
+            account.with_env(account.env(cr=cr))._stp_system_write(values)
         for name, value in values.items():
             field = account._fields[name]
             account.env.cache.update(account, field, [field.convert_to_cache(value, account)])
@@ -161,3 +161,67 @@ class StpCrmZaloAccount(models.Model):
         if not accounts and app_id:
             accounts = self.sudo().search([("app_id", "=", str(app_id))], limit=1)
         return accounts
+
+    # ------------------------------------------------------------------
+    # Webhook events (signature already checked by the controller)
+    # ------------------------------------------------------------------
+    def _stp_handle_event(self, event):
+        """Apply one event of Zalo: a text from a user becomes an inbound ``zalo``
+        interaction on the customer (a new prospect "Zalo <id>" for an unknown user),
+        follow/unfollow set the follower flag. An event already handled (same
+        ``msg_id``) is ignored."""
+        self.ensure_one()
+        name = event.get("event_name")
+        sender = event.get("sender") if isinstance(event.get("sender"), dict) else {}
+        follower = event.get("follower") if isinstance(event.get("follower"), dict) else {}
+        if name in ("follow", "unfollow"):
+            user_id = follower.get("id") or sender.get("id")
+            if user_id:
+                partner = self._stp_zalo_partner(str(user_id))
+                partner.sudo().stp_zalo_follower = name == "follow"
+            return True
+        if name == "user_send_text" and sender.get("id"):
+            message = event.get("message") if isinstance(event.get("message"), dict) else {}
+            msg_id = message.get("msg_id")
+            interactions = self.env["stp.crm.interaction"].sudo()
+            if msg_id and interactions.with_context(active_test=False).search_count(
+                [("zalo_msg_id", "=", str(msg_id))], limit=1
+            ):
+                return False  # Zalo retried an event already logged
+            partner = self._stp_zalo_partner(str(sender["id"]))
+            text = message.get("text") or ""
+            values = partner._stp_interaction_values() or {"partner_id": partner.commercial_partner_id.id}
+            values.update(
+                channel="zalo",
+                direction="inbound",
+                summary=(text.splitlines() or [""])[0][:120] or self.env._("Zalo message"),
+                outcome=text,
+                zalo_msg_id=msg_id and str(msg_id),
+                date=self._stp_event_date(event),
+                company_id=(partner.commercial_partner_id.company_id or self.company_id).id,
+            )
+            interactions.create(values)
+            return True
+        return False
+
+    def _stp_zalo_partner(self, user_id):
+        """The partner of this Zalo user, or a new prospect "Zalo <id>"."""
+        partners = self.env["res.partner"].sudo()
+        partner = partners.search([("stp_zalo_user_id", "=", user_id)], limit=1)
+        if not partner:
+            partner = partners.create(
+                {
+                    "name": f"Zalo {user_id}",
+                    "stp_zalo_user_id": user_id,
+                    "stp_classification": "prospect",
+                    "company_id": self.company_id.id,
+                }
+            )
+        return partner
+
+    @staticmethod
+    def _stp_event_date(event):
+        try:
+            return datetime.utcfromtimestamp(int(event.get("timestamp")) / 1000)
+        except (TypeError, ValueError, OverflowError):
+            return fields.Datetime.now()

@@ -31,9 +31,7 @@ class StpCrmZaloMessage(models.Model):
     account_id = fields.Many2one(
         "stp.crm.zalo.account", string="Zalo Account", required=True, index=True, readonly=True, ondelete="restrict"
     )
-    template_id = fields.Many2one(
-        "stp.crm.zalo.template", string="Template", index=True, readonly=True, ondelete="restrict"
-    )
+    template_id = fields.Many2one("stp.crm.zalo.template", index=True, readonly=True, ondelete="restrict")
     partner_id = fields.Many2one("res.partner", string="Customer", index=True, readonly=True, ondelete="cascade")
     phone = fields.Char(readonly=True, help="84 + the national number without its leading 0, as Zalo wants it.")
     template_data = fields.Text(string="Parameters Sent", readonly=True)
@@ -131,7 +129,7 @@ class StpCrmZaloMessage(models.Model):
     def _stp_send_domains(self):
         """Queued messages, and failed ones due for an automatic retry, of the active
         accounts whose daily quota (from Zalo's last answer) is not spent."""
-        accounts = self.env["stp.crm.zalo.account"].sudo().search([])
+        accounts = self.env["stp.crm.zalo.account"].sudo().search([("active", "=", True)])
         ready = accounts.filtered(lambda account: not account._stp_quota_exhausted())
         base = [("account_id", "in", ready.ids)]
         return [

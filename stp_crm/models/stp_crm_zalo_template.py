@@ -10,7 +10,7 @@ class StpCrmZaloTemplate(models.Model):
     """A ZNS template approved by Zalo, and how its parameters are filled from a record."""
 
     _name = "stp.crm.zalo.template"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "stp.crm.guarded.mixin"]
     _description = "Zalo ZNS Template"
     _order = "name, id"
     _check_company_auto = True
@@ -43,6 +43,7 @@ class StpCrmZaloTemplate(models.Model):
         string="Status",
         required=True,
         default="pending",
+        copy=False,
         tracking=True,
     )
     company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
@@ -109,7 +110,9 @@ class StpCrmZaloTemplate(models.Model):
                     other=records._name,
                 )
             )
-        render = self.env["mail.render.mixin"]
+        # mail.template's rendering: any expression a template editor wrote (the constraint
+        # above), on records read with the reader's rights
+        render = self.env["mail.template"]
         values = {record.id: {} for record in records}
         for param, source in self._stp_params().items():
             for res_id, text in render._render_template(source, records._name, records.ids).items():

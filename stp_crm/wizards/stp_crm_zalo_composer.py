@@ -13,7 +13,6 @@ class StpCrmZaloComposer(models.TransientModel):
     partner_id = fields.Many2one("res.partner", string="Customer", required=True)
     template_id = fields.Many2one(
         "stp.crm.zalo.template",
-        string="Template",
         required=True,
         domain="[('model', '=', 'res.partner'), ('state', '=', 'enabled')]",
     )
