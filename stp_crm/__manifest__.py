@@ -117,6 +117,7 @@
         "demo/stp_crm_sale_demo.xml",
         "demo/res_partner_address_2025_demo.xml",
         "demo/stp_crm_campaign_results_demo.xml",
+        "demo/stp_crm_zalo_demo.xml",
     ],
     "assets": {
         "web.report_assets_common": [
