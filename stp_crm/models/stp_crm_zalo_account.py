@@ -225,3 +225,26 @@ class StpCrmZaloAccount(models.Model):
             return datetime.utcfromtimestamp(int(event.get("timestamp")) / 1000)
         except (TypeError, ValueError, OverflowError):
             return fields.Datetime.now()
+
+    def _stp_send_text(self, partner, text):
+        """Reply to ``partner`` in the OA's chat (a customer-service message: Zalo accepts it
+        within 7 days of the customer's last message), logged as an outbound ``zalo``
+        interaction. Zalo's refusal is raised as a UserError."""
+        self.ensure_one()
+        user_id = partner.sudo().stp_zalo_user_id
+        if not user_id:
+            raise UserError(self.env._("%(partner)s has no Zalo user ID.", partner=partner.display_name))
+        try:
+            self._stp_call("send_cs_message", user_id, text)
+        except zalo_client.ZaloError as error:
+            raise UserError(self.env._("Zalo refused the message: %(error)s", error=error.message)) from error
+        values = partner._stp_interaction_values()
+        if values:
+            values.update(
+                channel="zalo",
+                direction="outbound",
+                summary=(text.splitlines() or [""])[0][:120] or self.env._("Zalo message"),
+                outcome=text,
+            )
+            self.env["stp.crm.interaction"]._stp_log_automatically([values])
+        return True

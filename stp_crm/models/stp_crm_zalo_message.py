@@ -70,13 +70,15 @@ class StpCrmZaloMessage(models.Model):
     # Queuing
     # ------------------------------------------------------------------
     @api.model
-    def _stp_zalo_phone(self, partner):
+    def _stp_zalo_phone(self, partner, vietnam=None):
         """The partner's mobile (else phone) as Zalo wants it: ``84`` + the national number
-        without its leading 0; False for no number or a number outside Vietnam."""
+        without its leading 0; False for no number or a number outside Vietnam. A number
+        without country reads as Vietnamese (``vietnam``: res.country, looked up once by a
+        caller formatting many)."""
         number = partner.mobile or partner.phone
         if not number:
             return False
-        country = partner.country_id or self.env.ref("base.vn")
+        country = partner.country_id or vietnam or self.env.ref("base.vn")
         e164 = partner._phone_format_number(number, country=country, force_format="E164")
         if not e164 or not e164.startswith("+84"):
             return False

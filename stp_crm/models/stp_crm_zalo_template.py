@@ -134,9 +134,10 @@ class StpCrmZaloTemplate(models.Model):
             consenting = self.env["stp.crm.consent"]._stp_consenting_partners(partners, "zalo", "advertising")
         values = self._stp_render(records) if self.state == "enabled" else {}
         phones = {}
+        vietnam = self.env.ref("base.vn")
         for record in records:
             partner = record if partner_field == "id" else record[partner_field]
-            phones[record.id] = partner and self.env["stp.crm.zalo.message"]._stp_zalo_phone(partner)
+            phones[record.id] = partner and self.env["stp.crm.zalo.message"]._stp_zalo_phone(partner, vietnam)
         blacklisted = set(
             self.env["phone.blacklist"]
             .sudo()

@@ -216,6 +216,76 @@ class TestZaloSend(ZaloCommon, HttpCase):
         self.assertEqual(call["body"]["phone"], "84912345678")
         self.assertEqual(message.state, "sent")
 
+    def test_queue_for_campaign_lines(self):
+        """What a care campaign calls at launch: one ZNS per recipient line."""
+        template = self.template.copy(
+            {
+                "model": "stp.crm.campaign.line",
+                "state": "enabled",
+                "template_data": json.dumps({"name": "{{ object.partner_id.name }}"}),
+            }
+        )
+        campaign = self.env["stp.crm.campaign"].create({"name": "Tri ân Tết", "occasion": "tet"})
+        lines = self.env["stp.crm.campaign.line"].create(
+            [
+                {"campaign_id": campaign.id, "partner_id": partner.id}
+                for partner in self.customer | self.env["res.partner"].create({"name": "Không Số Hai"})
+            ]
+        )
+        messages = template._stp_queue_for(lines, "partner_id")
+        self.assertEqual(messages.mapped("state"), ["queued", "cancel"])
+        self.assertEqual(messages.mapped("res_id"), lines.ids)
+        self.assertEqual(json.loads(messages[0].template_data), {"name": "Nguyễn Thị Zalo"})
+
+    def test_queue_queries_do_not_grow_with_recipients(self):
+        def partners(count):
+            return self.env["res.partner"].create(
+                [{"name": f"Khách {index}", "mobile": f"0912 000 {index:03d}"} for index in range(count)]
+            )
+
+        few, many = partners(5), partners(40)
+        self.env.invalidate_all()
+        queries = self.env.cr.sql_log_count
+        self.template._stp_queue_for(few, "id")
+        few_count = self.env.cr.sql_log_count - queries
+        self.env.invalidate_all()
+        queries = self.env.cr.sql_log_count
+        self.template._stp_queue_for(many, "id")
+        self.assertLessEqual(self.env.cr.sql_log_count - queries, few_count + 2)
+
+    def test_send_zalo_message_from_the_customer_form(self):
+        action = self.customer.with_user(self.crm_only).action_stp_send_zalo()
+        composer = (
+            self.env[action["res_model"]]
+            .with_user(self.crm_only)
+            .with_context(**action["context"])
+            .create({"template_id": self.template.id})
+        )
+        self.assertEqual(composer.preview, "customer_name: Nguyễn Thị Zalo")
+        self.assertEqual(composer.phone, "84912345678")
+        composer.action_send()
+        self.assertEqual(self.customer.with_user(self.crm_only).stp_zalo_message_count, 1)
+        nobody = self.env["res.partner"].create({"name": "Không Số"})
+        composer = (
+            self.env["stp.crm.zalo.composer"]
+            .with_user(self.crm_only)
+            .create({"partner_id": nobody.id, "template_id": self.template.id})
+        )
+        with self.assertRaises(UserError):
+            composer.action_send()
+
+    def test_customer_service_reply(self):
+        self.customer.stp_zalo_user_id = "zu-9"
+        self.account._stp_send_text(self.customer, "Dạ, máy lạnh còn bảo hành ạ")
+        [call] = self.fake.calls("/v3.0/oa/message/cs")
+        self.assertEqual(call["headers"]["access_token"], "old-access")
+        self.assertEqual(
+            call["body"], {"recipient": {"user_id": "zu-9"}, "message": {"text": "Dạ, máy lạnh còn bảo hành ạ"}}
+        )
+        self.fake.answer("/v3.0/oa/message/cs", (200, {"error": -230, "message": "User has not interacted in 7 days"}))
+        with self.assertRaises(UserError):
+            self.account._stp_send_text(self.customer, "Xin chào")
+
     def test_bad_template_data_refused(self):
         with self.assertRaises(ValidationError):
             self.template.template_data = "[1, 2]"
@@ -300,6 +370,12 @@ class TestZaloWebhook(ZaloCommon, HttpCase):
         self.assertEqual(prospect.name, "Zalo zu-new")
         self.assertEqual(prospect.stp_classification, "prospect")
         self.assertEqual(self._interactions().partner_id, prospect)
+
+    def test_account_found_by_app_id(self):
+        self.customer.stp_zalo_user_id = "zu-1"
+        event = dict(self._text_event(), recipient={})
+        self.assertEqual(self._post(event).status_code, 200)
+        self.assertEqual(self._interactions().partner_id, self.customer)
 
     def test_follow_unfollow(self):
         self.customer.stp_zalo_user_id = "zu-1"
