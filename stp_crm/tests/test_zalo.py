@@ -316,6 +316,11 @@ class TestZaloSend(ZaloCommon, HttpCase):
         visible = self.env["stp.crm.zalo.message"].with_user(self.crm_only).search([])
         self.assertIn(message, visible)
         self.assertNotIn(hidden_message, visible, "a customer the user cannot read")
+        for user in (self.portal_user, self.plain_employee):
+            with self.assertRaises(AccessError):
+                message.with_user(user).read(["state"])
+            with self.assertRaises(AccessError):
+                self.template.with_user(user).read(["name"])
 
 
 @tagged("post_install", "-at_install")
