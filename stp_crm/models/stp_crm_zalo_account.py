@@ -3,6 +3,7 @@ from datetime import datetime, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from ..tools import zalo_client
 from ..tools.groups import SYSTEM
@@ -73,27 +74,51 @@ class StpCrmZaloAccount(models.Model):
             account._stp_refresh_token()
         return account.access_token
 
-    def _stp_refresh_token(self):
+    def _stp_refresh_token(self, failed_token=None):
         """Trade the single-use refresh token for a new pair, stored at once in its own
         transaction: whatever happens to the caller's transaction, the new refresh token
-        (the only one Zalo accepts from now on) is kept."""
+        (the only one Zalo accepts from now on) is kept. The account's row is locked in
+        that transaction: a second worker refreshing at the same moment waits, then takes
+        the pair the first one stored instead of spending the used refresh token again.
+        ``failed_token``: the access token Zalo just refused (``-124``)."""
         self.ensure_one()
-        account = self.sudo()
-        if not account.refresh_token:
-            raise zalo_client.ZaloPermanentError(
-                self.env._("The Zalo account %(account)s has no refresh token.", account=account.name)
-            )
-        access, refresh, expires_in = account._stp_client().refresh_token(
-            account.app_id, account.app_secret, account.refresh_token
-        )
-        values = {
-            "access_token": access,
-            "refresh_token": refresh,
-            "token_expires_at": fields.Datetime.now() + timedelta(seconds=expires_in or 90000),
-        }
-        account._stp_write_apart(values)
-        _logger.info("Zalo account %s: access token refreshed", account.oa_id)
-        return access
+        # what this transaction changed of the account is read by the other one (in
+        # production the callers change nothing of it: the row stays unlocked here)
+        self.sudo().flush_recordset()
+        with self.env.registry.cursor() as cr:
+            account = self.with_env(self.env(cr=cr, su=True))
+            # never wait forever: a refresh that cannot lock the row fails, and is tried again
+            cr.execute(SQL("SET LOCAL lock_timeout = '20s'"))
+            cr.execute(SQL("SELECT id FROM stp_crm_zalo_account WHERE id = %s FOR UPDATE", account.id))
+            expires = account.token_expires_at
+            if (
+                account.access_token
+                and account.access_token != failed_token
+                and expires
+                and expires - TOKEN_MARGIN > fields.Datetime.now()
+            ):
+                values = {
+                    "access_token": account.access_token,
+                    "refresh_token": account.refresh_token,
+                    "token_expires_at": expires,
+                }
+            else:
+                if not account.refresh_token:
+                    raise zalo_client.ZaloPermanentError(
+                        self.env._("The Zalo account %(account)s has no refresh token.", account=account.name)
+                    )
+                access, refresh, expires_in = account._stp_client().refresh_token(
+                    account.app_id, account.app_secret, account.refresh_token
+                )
+                values = {
+                    "access_token": access,
+                    "refresh_token": refresh,
+                    "token_expires_at": fields.Datetime.now() + timedelta(seconds=expires_in or 90000),
+                }
+                account._stp_system_write(values)
+                _logger.info("Zalo account %s: access token refreshed", account.oa_id)
+        self._stp_cache_values(values)
+        return values["access_token"]
 
     def _stp_write_apart(self, values):
         """Write ``values`` (tokens, quota) on the account in its own transaction, committed
@@ -103,6 +128,11 @@ class StpCrmZaloAccount(models.Model):
         account = self.sudo()
         with self.env.registry.cursor() as cr:
             account.with_env(account.env(cr=cr))._stp_system_write(values)
+        self._stp_cache_values(values)
+
+    def _stp_cache_values(self, values):
+        """Show ``values`` written by another transaction to this one's cache."""
+        account = self.sudo()
         for name, value in values.items():
             field = account._fields[name]
             account.env.cache.update(account, field, [field.convert_to_cache(value, account)])
@@ -112,11 +142,11 @@ class StpCrmZaloAccount(models.Model):
         is about to expire, and once more (then the call retried once) on ``-124``."""
         self.ensure_one()
         client = self._stp_client()
+        token = self._stp_access_token()
         try:
-            return getattr(client, method)(self._stp_access_token(), *args)
-        except zalo_client.ZaloTokenError:
-            token = self._stp_refresh_token()
             return getattr(client, method)(token, *args)
+        except zalo_client.ZaloTokenError:
+            return getattr(client, method)(self._stp_refresh_token(failed_token=token), *args)
 
     def _stp_record_quota(self, quota):
         """Keep the quota of the last ZNS answer (``{"dailyQuota", "remainingQuota"}``)."""

@@ -117,6 +117,18 @@ class TestZaloSend(ZaloCommon, HttpCase):
         self.assertEqual(self.account.refresh_token, "new-refresh", "the single-use refresh token is replaced")
         self.assertEqual(self.account.token_expires_at, NOW + timedelta(seconds=90000))
 
+    def test_refresh_takes_the_pair_another_worker_stored(self):
+        """Two workers find the token expiring: the second takes the stored pair and
+        never spends the used single-use refresh token again."""
+        self.account.token_expires_at = NOW + timedelta(minutes=5)
+        self.assertEqual(self.account._stp_access_token(), "new-access")
+        self.account.invalidate_recordset()
+        self.assertEqual(self.account._stp_refresh_token(), "new-access")
+        self.assertEqual(len(self.fake.calls(OAUTH)), 1)
+        self.assertEqual(self.account._stp_refresh_token(failed_token="new-access"), "new-access")
+        self.assertEqual(len(self.fake.calls(OAUTH)), 2, "a token Zalo refused is refreshed")
+        self.assertEqual(self.fake.calls(OAUTH)[1]["body"]["refresh_token"], "new-refresh")
+
     def test_token_expiring_within_10_minutes_refreshed_first(self):
         self.account.token_expires_at = NOW + timedelta(minutes=9)
         self._queue()
