@@ -1,3 +1,4 @@
 from . import portal
 from . import consent_portal
 from . import mass_mailing
+from . import zalo

@@ -44,6 +44,9 @@ from . import stp_crm_job_skip
 from . import stp_crm_consent
 from . import mailing_mailing
 from . import mailing_trace
+from . import stp_crm_zalo_account
+from . import stp_crm_zalo_template
+from . import stp_crm_zalo_message
 from . import res_city
 from . import res_partner_address_2025
 from . import res_partner_search

@@ -793,3 +793,49 @@ class ResPartner(models.Model):
                         ("mail_message_id.res_id", "in", records.ids),
                     ]
                 ).unlink()
+    # Zalo (self-contained: fields, counts and actions of the Zalo channel)
+    # ------------------------------------------------------------------
+    stp_zalo_user_id = fields.Char(
+        string="Zalo User ID",
+        index="btree_not_null",
+        copy=False,
+        groups=CRM_USER,
+        help="The customer's id for our Zalo Official Account (Zalo gives it in the events it sends us).",
+    )
+    stp_zalo_follower = fields.Boolean(
+        string="Follows Our Zalo OA", readonly=True, copy=False, groups=CRM_USER, help="Set by Zalo's events."
+    )
+    stp_zalo_message_count = fields.Integer(
+        string="Zalo Messages", compute="_compute_stp_zalo_message_count", groups=CRM_USER
+    )
+
+    def _compute_stp_zalo_message_count(self):
+        counts = dict(
+            self.env["stp.crm.zalo.message"]._read_group(
+                [("partner_id", "child_of", self.commercial_partner_id.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        totals = Counter()
+        for partner, count in counts.items():
+            totals[partner.commercial_partner_id.id] += count
+        for partner in self:
+            partner.stp_zalo_message_count = totals.get(partner.commercial_partner_id.id, 0)
+
+    def action_stp_open_zalo_messages(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("stp_crm.stp_crm_zalo_message_action")
+        action["domain"] = [("partner_id", "child_of", self.commercial_partner_id.id)]
+        action["context"] = {}
+        return action
+
+    def action_stp_send_zalo(self):
+        """The "Send Zalo message" wizard: a template, its rendered preview, Send."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Send Zalo Message"),
+            "res_model": "stp.crm.zalo.composer",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_id": self.id},
+        }

@@ -41,6 +41,7 @@ class StpCrmInteraction(models.Model):
             ("fax", "Fax"),
             ("web", "Web"),
             ("sms", "SMS"),
+            ("zalo", "Zalo"),
             ("post", "Post"),
             ("in_person", "In Person"),
         ],
@@ -61,6 +62,12 @@ class StpCrmInteraction(models.Model):
     lead_id = fields.Many2one("crm.lead", string="Opportunity", index="btree_not_null", check_company=True)
     work_plan_id = fields.Many2one("stp.crm.work.plan", index="btree_not_null", check_company=True, ondelete="set null")
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
+    # Zalo's id of the message an inbound Zalo interaction came from: Zalo retries its events.
+    zalo_msg_id = fields.Char(string="Zalo Message ID", copy=False, index="btree_not_null")
+
+    _sql_constraints = [
+        ("zalo_msg_id_unique", "UNIQUE (zalo_msg_id)", "This Zalo message is already logged."),
+    ]
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -609,7 +609,16 @@ class StpCrmTicket(models.Model):
             self.filtered(lambda t: t.team_id and not t.user_id)._stp_assign()
         if vals.get("stage_id"):
             self._stp_send_rating_requests()
+            self._stp_queue_zalo_stage_change()
         return result
+
+    def _stp_queue_zalo_stage_change(self):
+        """A ZNS to the customer of each ticket whose team has a Zalo template
+        (e.g. "ticket TK/2026/0042 is now In progress")."""
+        for team, tickets in self.filtered(lambda t: t.partner_id and not t.merged_into_id).grouped("team_id").items():
+            template = team.zalo_template_id
+            if template and template.model == self._name:
+                template._stp_queue_for(tickets, "partner_id")
 
     # ------------------------------------------------------------------
     # Assignment

@@ -68,6 +68,12 @@ class StpCrmTicketTeam(models.Model):
         domain="[('type', '=', 'service')]",
         help="Service product quoted to the customer for out-of-warranty repairs.",
     )
+    zalo_template_id = fields.Many2one(
+        "stp.crm.zalo.template",
+        check_company=True,
+        domain="[('model', '=', 'stp.crm.ticket')]",
+        help="Sent by Zalo (ZNS) to the customer at each stage change of the team's tickets.",
+    )
     open_ticket_count = fields.Integer(compute="_compute_open_ticket_count", string="Open Tickets")
 
     _sql_constraints = [

@@ -79,6 +79,10 @@ class TestReadonlyFieldsXmlRpc(HttpCase, StpCrmUsersMixin, StpCrmXmlRpcMixin):
         )
         ticket.stage_id = closed
         lead = env["crm.lead"].create({"name": "Cơ hội chỉ đọc", "type": "opportunity", "user_id": cls.crm_only.id})
+        zalo_account = env["stp.crm.zalo.account"].create({"name": "OA chỉ đọc", "oa_id": "oa-ro", "app_id": "app-ro"})
+        zalo_template = env["stp.crm.zalo.template"].create(
+            {"account_id": zalo_account.id, "name": "Mẫu chỉ đọc", "zalo_template_id": "t-ro", "state": "enabled"}
+        )
         records = [
             customer,
             contract,
@@ -107,6 +111,9 @@ class TestReadonlyFieldsXmlRpc(HttpCase, StpCrmUsersMixin, StpCrmXmlRpcMixin):
             ),
             env["stp.crm.consent"].create({"partner_id": customer.id, "channel": "sms"}),
             env["stp.crm.privacy.request"].create({"partner_id": customer.id, "request_type": "access"}),
+            zalo_account,
+            zalo_template,
+            zalo_template._stp_queue_for(customer, "id"),
         ]
         return {record._name: record for record in records}
 
