@@ -22,6 +22,7 @@ after the other on a machine shared with four other sessions (see docs/scaling.m
     09:09   2.3        -                16.9 s (first ORM version: precomputed company, check_company)
     09:31   4.9-10    32.2 s, 30.9 s     60.1 s, 44.1 s
     09:47   8-11      19.8 s, 30.1 s     45.3 s, 48.4 s (company in the INSERT, one company query)
+    09:58   2.8-3.2   10.7 s, 8.2 s      17.0 s, 21.3 s, 14.1 s
 
 About 1.6 to 2.3 times the raw INSERT at the same load; 9 queries a batch whatever its size
 (test_campaign.test_generation_queries_do_not_grow_with_the_recipients).
