@@ -12,6 +12,20 @@ Measured 2026-11-30 13:00 UTC on the shared 2-core machine (load ~0.7), base dem
 50,000 recipients generated in 10.4 s (10 cron calls of 5,000), against 1.49 s for the native
 search_read of the same 50,000 partners: ratio 6.95. Launching (deliveries and mails per
 recipient) is not measured here.
+
+2026-12-03, the recipients created by ``stp.crm.campaign.line.create`` (its checks, the private
+path for the comparison group) instead of a raw INSERT, same database, the two codes run one
+after the other on a machine shared with four other sessions (see docs/scaling.md):
+
+    UTC    load   raw INSERT (before)   ORM create (after)
+    09:04   2.4        3.55 s            -
+    09:09   2.3        -                16.9 s (first ORM version: precomputed company, check_company)
+    09:31   4.9-10    32.2 s, 30.9 s     60.1 s, 44.1 s
+    09:47   8-11      19.8 s, 30.1 s     45.3 s, 48.4 s (company in the INSERT, one company query)
+    09:58   2.8-3.2   10.7 s, 8.2 s      17.0 s, 21.3 s, 14.1 s
+
+About 1.6 to 2.3 times the raw INSERT at the same load; 9 queries a batch whatever its size
+(test_campaign.test_generation_queries_do_not_grow_with_the_recipients).
 """
 
 import os

@@ -20,7 +20,7 @@ import unicodedata
 
 from psycopg2.extras import execute_values
 
-from odoo.addons.stp_crm.models.res_partner_search import TRIGRAM_FIELDS
+from odoo.addons.stp_crm.models.res_partner import TRIGRAM_FIELDS
 
 N = int(os.environ.get("STP_BENCH_SEARCH_PARTNERS", "200000"))
 RUNS = int(os.environ.get("STP_BENCH_SEARCH_RUNS", "30"))

@@ -31,14 +31,11 @@ from . import stp_crm_ratio_mixin
 from . import stp_crm_forecast_mixin
 from . import stp_crm_sales_target
 from . import stp_crm_forecast_snapshot
-from . import res_partner_receivable
 from . import stp_crm_investment
 from . import res_country_state
 from . import stp_crm_age_band
-from . import res_partner_ltv
 from . import stp_crm_campaign
 from . import stp_crm_campaign_line
-from . import res_partner_campaign
 from . import account_chart_template
 from . import stp_crm_job_skip
 from . import stp_crm_consent
@@ -48,6 +45,4 @@ from . import stp_crm_zalo_account
 from . import stp_crm_zalo_template
 from . import stp_crm_zalo_message
 from . import res_city
-from . import res_partner_address_2025
-from . import res_partner_search
 from . import stp_crm_privacy_request

@@ -3,7 +3,7 @@ from odoo.exceptions import UserError, ValidationError
 
 from ..tools.groups import CRM_MANAGER, CRM_USER, STAFF
 
-# The main company's numbering of each STP CRM document (contracts, tickets)
+# Document numbering: the main company's sequence of each STP CRM document (contracts, tickets)
 SEQUENCE_XMLIDS = ("stp_crm.stp_crm_sequence_contract", "stp_crm.stp_crm_sequence_ticket")
 
 # Default tier thresholds (tier A, tier B) per company currency: a year's invoiced
@@ -16,9 +16,30 @@ STP_TIER_DEFAULT_THRESHOLDS = {
 
 
 class ResCompany(models.Model):
+    """STP CRM's settings of a company (Settings, groups=STAFF: portal users read their
+    company, not these) and the company-by-company helpers of its jobs. One section per
+    feature, fields first; one ``create`` and one ``write`` (first below) call the hooks
+    of the features that react to them."""
+
     _inherit = "res.company"
 
-    # The CRM's settings are the staff's (groups=STAFF): portal users read their company, not these.
+    # ------------------------------------------------------------------
+    # CRUD: each feature's hooks
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        companies._stp_create_sequences()
+        return companies
+
+    def write(self, vals):
+        result = super().write(vals)
+        self._stp_tier_thresholds_after_write(vals)
+        return result
+
+    # ------------------------------------------------------------------
+    # Tier thresholds
+    # ------------------------------------------------------------------
     # Amounts in the company currency: their defaults follow it (a company created in
     # VND gets thresholds in đồng), and admins tune them in Settings.
     stp_tier_a_threshold = fields.Monetary(
@@ -64,13 +85,14 @@ class ResCompany(models.Model):
                     )
                 )
 
-    def write(self, vals):
-        result = super().write(vals)
+    def _stp_tier_thresholds_after_write(self, vals):
         if {"stp_tier_a_threshold", "stp_tier_b_threshold"} & vals.keys():
             # New thresholds reach every customer through the re-tier cron, started now.
             self.env["res.partner"]._stp_request_retier()
-        return result
 
+    # ------------------------------------------------------------------
+    # Contracts
+    # ------------------------------------------------------------------
     stp_contract_alert_days = fields.Integer(
         string="Contract Expiry Alert (Days)",
         default=30,
@@ -83,52 +105,9 @@ class ResCompany(models.Model):
         if any(company.stp_contract_alert_days < 0 for company in self):
             raise ValidationError(self.env._("The contract expiry alert cannot be a negative number of days."))
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        companies = super().create(vals_list)
-        companies._stp_create_sequences()
-        return companies
-
-    def _stp_create_sequences(self):
-        """Each company numbers its STP CRM documents in its own sequences: copies of
-        the main company's (data/stp_crm_sequence_data.xml, tuned by admins there)."""
-        for xmlid in SEQUENCE_XMLIDS:
-            template = self.env.ref(xmlid, raise_if_not_found=False)
-            if not template:
-                continue  # deleted by an admin: such a company numbers nothing until given one
-            for company in self - template.company_id:
-                template.sudo().copy(
-                    {"company_id": company.id, "name": f"{template.name} ({company.name})", "number_next": 1}
-                )
-
-    @api.model
-    def _stp_create_missing_sequences(self):
-        """At install: the numbering of the companies that exist besides the main one."""
-        self._stp_all_companies()._stp_create_sequences()
-
-    @api.model
-    def _stp_all_companies(self):
-        """Every company of the database, for the jobs that work company by company."""
-        # A database holds a handful of companies.
-        return self.sudo().search([])  # pylint: disable=no-search-all
-
-    def _stp_next_number(self, code):
-        """The next number of document ``code`` in this company's own sequence."""
-        self.ensure_one()
-        # the year of the number is the user's (Vietnam is 7 hours ahead of UTC)
-        today = fields.Date.context_today(self)
-        number = self.env["ir.sequence"].sudo().with_company(self).next_by_code(code, sequence_date=today)
-        if not number:
-            raise UserError(
-                self.env._(
-                    "The company %(company)s has no numbering for %(code)s: create an ir.sequence with "
-                    "this code for it (Settings > Technical > Sequences).",
-                    company=self.display_name,
-                    code=code,
-                )
-            )
-        return number
-
+    # ------------------------------------------------------------------
+    # Credit limit
+    # ------------------------------------------------------------------
     stp_credit_limit_policy = fields.Selection(
         [("warn", "Warn"), ("block", "Block")],
         string="Credit Limit Policy",
@@ -139,6 +118,9 @@ class ResCompany(models.Model):
         groups=STAFF,
     )
 
+    # ------------------------------------------------------------------
+    # Lifetime value: retention rate and the bands of the customer analysis
+    # ------------------------------------------------------------------
     stp_ltv_retention_rate = fields.Float(
         string="Customer Retention Rate",
         default=0.8,
@@ -181,6 +163,9 @@ class ResCompany(models.Model):
                     )
                 )
 
+    # ------------------------------------------------------------------
+    # Dunning: who collects for customers without a salesperson
+    # ------------------------------------------------------------------
     stp_collections_user_id = fields.Many2one(
         "res.users",
         string="CRM Manager for Collections",
@@ -223,6 +208,52 @@ class ResCompany(models.Model):
                 limit=1,
             )
         )
+
+    # ------------------------------------------------------------------
+    # Document numbering: each company's own sequences
+    # ------------------------------------------------------------------
+    def _stp_create_sequences(self):
+        """Each company numbers its STP CRM documents in its own sequences: copies of
+        the main company's (data/stp_crm_sequence_data.xml, tuned by admins there)."""
+        for xmlid in SEQUENCE_XMLIDS:
+            template = self.env.ref(xmlid, raise_if_not_found=False)
+            if not template:
+                continue  # deleted by an admin: such a company numbers nothing until given one
+            for company in self - template.company_id:
+                template.sudo().copy(
+                    {"company_id": company.id, "name": f"{template.name} ({company.name})", "number_next": 1}
+                )
+
+    @api.model
+    def _stp_create_missing_sequences(self):
+        """At install: the numbering of the companies that exist besides the main one."""
+        self._stp_all_companies()._stp_create_sequences()
+
+    def _stp_next_number(self, code):
+        """The next number of document ``code`` in this company's own sequence."""
+        self.ensure_one()
+        # the year of the number is the user's (Vietnam is 7 hours ahead of UTC)
+        today = fields.Date.context_today(self)
+        number = self.env["ir.sequence"].sudo().with_company(self).next_by_code(code, sequence_date=today)
+        if not number:
+            raise UserError(
+                self.env._(
+                    "The company %(company)s has no numbering for %(code)s: create an ir.sequence with "
+                    "this code for it (Settings > Technical > Sequences).",
+                    company=self.display_name,
+                    code=code,
+                )
+            )
+        return number
+
+    # ------------------------------------------------------------------
+    # Company-by-company jobs
+    # ------------------------------------------------------------------
+    @api.model
+    def _stp_all_companies(self):
+        """Every company of the database, for the jobs that work company by company."""
+        # A database holds a handful of companies.
+        return self.sudo().search([])  # pylint: disable=no-search-all
 
     # ------------------------------------------------------------------
     # Privacy requests (Law 91/2025/QH15)

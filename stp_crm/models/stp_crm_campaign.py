@@ -759,8 +759,9 @@ class StpCrmCampaign(models.Model):
     # ------------------------------------------------------------------
     def _stp_generate_batch(self, batch_size):
         """Insert up to ``batch_size`` partners of the segment not yet recipients; returns
-        ``(done, remaining)``. Restartable: the domain leaves out who is already in, and the
-        unique (campaign, partner) key drops any duplicate at insertion."""
+        ``(done, remaining)``. Restartable: the domain leaves out who is already in, and so does
+        ``_stp_create_lines``. The button's first partners and the cron's batches take this one
+        path."""
         self.ensure_one()
         partners = self._stp_partners()
         domain = expression.AND(
@@ -768,7 +769,7 @@ class StpCrmCampaign(models.Model):
         )
         done, remaining = run_batch(
             partners,
-            [(domain, self._stp_insert_lines)],
+            [(domain, self._stp_create_lines)],
             batch_size,
             f"_cron_stp_campaign_generate:{self.id}",
         )
@@ -776,39 +777,34 @@ class StpCrmCampaign(models.Model):
             self._stp_system_write({"generation_pending": False, "date_generated": fields.Datetime.now()})
         return done, remaining
 
-    def _stp_insert_lines(self, partners):
+    def _stp_create_lines(self, partners):
+        """Make ``partners`` recipients of the campaign, by the recipients' own ``create`` (its
+        checks: pending, the partner's company, once per campaign), with the caller's rights,
+        in one batch. Partners already in are left out (a restarted batch adds nothing twice);
+        the members of the comparison group come in excluded, through the private path that
+        alone may add them so."""
+        lines = self.env["stp.crm.campaign.line"]
+        partners -= lines.search_fetch(
+            [("campaign_id", "=", self.id), ("partner_id", "in", partners.ids)], ["partner_id"]
+        ).partner_id
         own_day = PER_RECIPIENT_OCCASIONS.get(self.occasion)
-        days = dict(partners.mapped(lambda p: (p.id, p[own_day]))) if own_day else {}
-        now = self.env.cr.now()
-        rows = []
-        for partner_id in partners.ids:
-            control = self._stp_in_control_group(partner_id)
-            rows.append(
-                SQL(
-                    "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                    self.id,
-                    partner_id,
-                    self.company_id.id,
-                    "excluded" if control else "pending",
-                    "control" if control else None,
-                    recipient_date(self.occasion, days.get(partner_id), self.date),
-                    self.env.uid,
-                    now,
-                    self.env.uid,
-                    now,
-                )
-            )
-        self.env.cr.execute(
-            SQL(
-                """INSERT INTO stp_crm_campaign_line (campaign_id, partner_id, company_id, state, exclusion_reason,
-                                                      date, create_uid, create_date, write_uid, write_date)
-                   VALUES %s ON CONFLICT (campaign_id, partner_id) DO NOTHING""",
-                SQL(", ").join(rows),
-            )
-        )
-        self.env["stp.crm.campaign.line"].invalidate_model()
+        if own_day:
+            partners.fetch([own_day])
+        vals_list = []
+        for partner in partners:
+            vals = {
+                "campaign_id": self.id,
+                "company_id": self.company_id.id,  # its campaign's (related), in the INSERT: no UPDATE after
+                "partner_id": partner.id,
+                "date": recipient_date(self.occasion, partner[own_day] if own_day else None, self.date),
+            }
+            if self._stp_in_control_group(partner.id):
+                vals.update(state="excluded", exclusion_reason="control")
+            vals_list.append(vals)
+        created = lines._stp_system().create(vals_list)
         self.invalidate_recordset(["line_ids"])
         partners.invalidate_recordset(["stp_campaign_line_ids"])
+        return created
 
     def _stp_in_control_group(self, partner_id):
         """Chosen at random but the same on every run (a hash of campaign and partner), so a
@@ -850,7 +846,7 @@ class StpCrmCampaign(models.Model):
         for campaign in due.filtered(lambda c: c.date_generated and not c.generation_pending):
             campaign._stp_launch_as_launcher()
         lines = self.env["stp.crm.campaign.line"].sudo()
-        steps = [(lines._stp_due_domain(today), lambda due_lines: due_lines._stp_as_launchers("_stp_send"))]
+        steps = [(lines._stp_due_domain(today), lambda due: due._stp_as_launchers(lambda mine: mine._stp_send()))]
         result = run_batch(lines, steps, batch_size, "_cron_stp_campaign_send")
         running = campaigns.search([("state", "=", "running")])
         pending = {

@@ -45,7 +45,10 @@ def person_name(random):
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    """Populate factories only (``odoo-bin populate``), kept in populate/ as Odoo's base does:
+    not a feature of the contacts, so not merged into models/res_partner.py."""
+
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     _populate_sizes = {"small": 50, "medium": 2_000, "large": 100_000}
 

@@ -1,6 +1,6 @@
 from odoo import api, models
 
-from ..models.res_partner_receivable import RECEIVABLE_BUCKETS
+from ..models.res_partner import RECEIVABLE_BUCKETS
 from ..tools.groups import INVOICING_READ
 
 LAST_INTERACTIONS = 10

@@ -347,7 +347,7 @@ class StpCrmTimeline(models.Model):
         queries = []
         for model_name, source in self._timeline_sources().items():
             sql = source.query(model_name)
-            queries.append(sql if self.env.su else readable_rows(self.env, model_name, sql))
+            queries.append(readable_rows(self.env, model_name, sql))
         return SQL(" UNION ALL ").join(queries)
 
     def action_open_source(self):

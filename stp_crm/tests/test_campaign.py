@@ -213,7 +213,7 @@ class TestCampaignRecipients(CampaignCommon):
         self.assertEqual(len(campaign.line_ids), 4)
         # The next call breaks on one partner: it is logged and set aside, the others go in.
         broken = partners[3]
-        original = type(campaign)._stp_insert_lines
+        original = type(campaign)._stp_create_lines
 
         def insert_or_fail(self_, batch):
             if broken in batch:
@@ -221,7 +221,7 @@ class TestCampaignRecipients(CampaignCommon):
             return original(self_, batch)
 
         with (
-            patch.object(type(campaign), "_stp_insert_lines", insert_or_fail),
+            patch.object(type(campaign), "_stp_create_lines", insert_or_fail),
             mute_logger("odoo.addons.stp_crm.tools.cron_batch"),
         ):
             cron_drain(self.env, GENERATE_CRON)
@@ -235,8 +235,8 @@ class TestCampaignRecipients(CampaignCommon):
         self.assertEqual(len(campaign.line_ids.partner_id), 11)
         campaign.action_generate_recipients()
         self.assertEqual(len(campaign.line_ids), 11)
-        # A duplicate insert (two workers racing) is dropped by the unique key.
-        campaign._stp_insert_lines(partners[:2])
+        # Partners already in are left out: a batch done again adds nobody twice.
+        campaign._stp_create_lines(partners[:2])
         self.assertEqual(self.env["stp.crm.campaign.line"].search_count([("campaign_id", "=", campaign.id)]), 11)
 
     def test_comparison_group_is_random_but_stable(self):
@@ -253,6 +253,59 @@ class TestCampaignRecipients(CampaignCommon):
         self.assertEqual(
             control.partner_id.ids, [p for p in control.partner_id.ids if campaign._stp_in_control_group(p)]
         )
+
+    def test_generation_and_create_share_one_path(self):
+        """Generated recipients go through the recipients' create: what it refuses to anyone
+        (a partner of another company, a recipient added excluded) the generation cannot do
+        either, and the comparison group comes in excluded only by the private path."""
+        other_company = self.setup_other_company()["company"]
+        foreign = self.env["res.partner"].create(
+            {"name": "Khách công ty khác", "company_id": other_company.id, "category_id": [(6, 0, self.vip.ids)]}
+        )
+        campaign = self._campaign(control_ratio=0.5)
+        drawn = self.customers[0]
+        with patch.object(type(campaign), "_stp_in_control_group", lambda _self, partner_id: partner_id == drawn.id):
+            campaign.action_generate_recipients()
+        self.assertEqual(campaign.line_ids.partner_id, self.customers)  # the segment, in the company
+        control = campaign.line_ids.filtered(lambda line: line.exclusion_reason == "control")
+        self.assertEqual((control.partner_id, control.state), (drawn, "excluded"))
+        self.assertEqual(set(campaign.line_ids.company_id.ids), {self.company.id})
+        lines = self.env["stp.crm.campaign.line"].with_user(self.stp_manager)
+        draft = self._campaign(name="Tri ân lần hai")
+        with self.assertRaisesRegex(UserError, "another company"):
+            lines.create({"campaign_id": draft.id, "partner_id": foreign.id})
+        with self.assertRaisesRegex(UserError, "another company"):
+            self._campaign(name="Tri ân lần ba")._stp_create_lines(foreign)
+        with self.assertRaisesRegex(UserError, "added as pending"):
+            lines.create({"campaign_id": draft.id, "partner_id": self.customers[0].id, "state": "excluded"})
+        with self.assertRaisesRegex(UserError, "set by the system"):
+            lines.create({"campaign_id": draft.id, "partner_id": self.customers[0].id, "exclusion_reason": "control"})
+        with self.assertRaisesRegex(UserError, "added as pending"):
+            lines.create(
+                {
+                    "campaign_id": draft.id,
+                    "partner_id": self.customers[0].id,
+                    "state": "excluded",
+                    "exclusion_reason": "control",
+                }
+            )
+        by_hand = lines.create({"campaign_id": draft.id, "partner_id": self.customers[0].id})
+        self.assertEqual((by_hand.state, by_hand.company_id), ("pending", self.company))
+
+    def test_generation_queries_do_not_grow_with_the_recipients(self):
+        campaign = self._campaign()
+        campaign._stp_create_lines(self.customers[:1])  # warm the caches
+        few = self._campaign(name="Ít khách")
+        many = self._campaign(name="Nhiều khách")
+        self.env.flush_all()
+        self.env.invalidate_all()
+        with self.assertQueryCount(9):
+            few._stp_create_lines(self.customers[:1])
+            self.env.flush_all()
+        self.env.invalidate_all()
+        with self.assertQueryCount(9):  # the same for four recipients: nothing is per recipient
+            many._stp_create_lines(self.customers)
+            self.env.flush_all()
 
 
 @tagged("post_install", "-at_install")

@@ -5,7 +5,7 @@ from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tools import SQL
 
-from odoo.addons.stp_crm.models.res_partner_ltv import ResPartner as LtvPartner
+from odoo.addons.stp_crm.models.res_partner import ResPartner
 
 from .common import cron_call, cron_drain, freeze_test_clock
 from .test_customer_analysis import StpAnalysisCommon
@@ -128,14 +128,14 @@ class TestCustomerLifetimeValue(StpAnalysisCommon):
         self.assertEqual(customers.with_company(self.company).mapped("stp_order_count"), [1, 1, 1])
 
         self._only_these_pending(customers)
-        original = LtvPartner._stp_ltv_values
+        original = ResPartner._stp_ltv_values
 
         def broken(partners, company, today):
             if self.central_person in partners:
                 raise ValueError("broken customer")
             return original(partners, company, today)
 
-        with patch.object(LtvPartner, "_stp_ltv_values", broken), self.assertLogs(level="ERROR"):
+        with patch.object(ResPartner, "_stp_ltv_values", broken), self.assertLogs(level="ERROR"):
             self.assertEqual(cron_call(self.env, CRON), (3, 0))
         self.assertFalse(self.central_person.stp_ltv_date)
         self.assertEqual((self.north_customer | self.south_customer).mapped("stp_ltv_date"), [date(2026, 7, 1)] * 2)

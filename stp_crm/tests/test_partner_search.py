@@ -6,7 +6,7 @@ from odoo.modules.registry import _unaccent
 from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 from odoo.tools import make_index_name
 
-from ..models.res_partner_search import TRIGRAM_FIELDS
+from ..models.res_partner import TRIGRAM_FIELDS
 from .common import StpCrmXmlRpcMixin
 
 PHONE_FORMATS = ("0912 345 678", "+84912345678", "84-912-345-678", "0912.345.678", "(+84) 912 345 678")

@@ -6,7 +6,7 @@ from odoo.tests import tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingHttpCommon
 
-from ..models.res_partner_receivable import RECEIVABLE_BUCKETS
+from ..models.res_partner import RECEIVABLE_BUCKETS
 from .common import StpCrmUsersMixin, StpCrmXmlRpcMixin
 
 RECEIVABLE_FIELDS = list(RECEIVABLE_BUCKETS)

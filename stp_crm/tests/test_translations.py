@@ -22,8 +22,15 @@ PO_PATH = os.path.join(I18N, "vi.po")
 PLACEHOLDER = re.compile(r"%\([a-z_0-9]+\)[sdfr]|%[sdfr]|\{[a-z_0-9]*\}")
 
 
+TAG = re.compile(r"<(/?[a-zA-Z][a-zA-Z0-9]*)[^>]*>")
+
+
 def _placeholders(text):
     return sorted(PLACEHOLDER.findall(text))
+
+
+def _tag_names(text):
+    return TAG.findall(text)
 
 
 @tagged("post_install", "-at_install")
@@ -50,6 +57,20 @@ class TestVietnamese(TransactionCase):
         self.assertFalse(empty[:20], f"untranslated in vi.po ({len(empty)})")
         fuzzy = [msgid for msgid, entry in live.items() if "fuzzy" in entry.flags]
         self.assertFalse(fuzzy[:20], f"fuzzy (unchecked) translations in vi.po ({len(fuzzy)})")
+
+    def test_markup_only_terms_keep_their_markup(self):
+        """A msgid that is markup only (an icon with its title, ``<br/>``, an empty ``<span>``)
+        is a term of the template like any other: vi.po gives it the same markup, its
+        titles and labels in Vietnamese."""
+        live = {entry.msgid: entry.msgstr for entry in self.po if not entry.obsolete}
+        markup_only = [entry.msgid for entry in self.pot if not TAG.sub("", entry.msgid).strip()]
+        self.assertTrue(markup_only, "the template has markup-only terms: this test must see them")
+        different = [
+            (msgid, live.get(msgid))
+            for msgid in markup_only
+            if not live.get(msgid, "").strip() or _tag_names(live[msgid]) != _tag_names(msgid)
+        ]
+        self.assertFalse(different[:10], f"markup-only terms without the same markup in vi.po ({len(different)})")
 
     def test_placeholders_are_kept(self):
         mismatched = [
