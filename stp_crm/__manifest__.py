@@ -2,7 +2,8 @@
     "name": "STP CRM",
     "summary": "Customer relationship management for Vietnamese companies: "
     "customer profiles, A/B/C tiers, installed base, work plans, contracts, tickets, "
-    "opportunities and forecasts, care campaigns, analysis, lifetime value, receivables, CRM ROI",
+    "opportunities and forecasts, care campaigns on Email/SMS Marketing with consent, personal-data rights, "
+    "Zalo, Vietnam's 2025 map, analysis, lifetime value, receivables, CRM ROI",
     "version": "18.0.1.3.0",
     "category": "Sales/CRM",
     "author": "STP CRM",
