@@ -1514,8 +1514,7 @@ class ResPartner(models.Model):
             name=self.env._("Anonymized person #%(id)s", id=self.id),
             image_1920=False,
             stp_birthday=False,
-            # The Zalo id, where an add-on keeps one on the contact.
-            **{name: False for name in self._fields if "zalo" in name and self._fields[name].store},
+            stp_zalo_user_id=False,
         )
         return values
 

@@ -25,6 +25,7 @@ class TestPersonalData(StpCrmAccountCommon):
                 "website": "https://mai.example.vn",
                 "comment": "<p>Thích gọi buổi sáng</p>",
                 "stp_birthday": "1990-04-12",
+                "stp_zalo_user_id": "zu-4711",
                 "stp_classification": "customer",
             }
         )
@@ -122,7 +123,17 @@ class TestPersonalData(StpCrmAccountCommon):
         self._flush_tracking()
         person = self.person
         self.assertEqual(person.name, f"Anonymized person #{person.id}")
-        for name in ("email", "phone", "street", "city", "vat", "website", "comment", "stp_birthday"):
+        for name in (
+            "email",
+            "phone",
+            "street",
+            "city",
+            "vat",
+            "website",
+            "comment",
+            "stp_birthday",
+            "stp_zalo_user_id",
+        ):
             self.assertFalse(person[name], name)
         self.assertFalse(self.consent.evidence)
         self.assertFalse(evidence_file.exists())
