@@ -1,5 +1,6 @@
 import hashlib
 from ast import literal_eval
+from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 import pytz
@@ -168,6 +169,12 @@ class StpCrmCampaign(models.Model):
     sms_template_id = fields.Many2one(
         "sms.template", string="SMS Template", domain="[('model', '=', 'stp.crm.campaign.line')]"
     )
+    zalo_template_id = fields.Many2one(
+        "stp.crm.zalo.template",
+        domain="[('model', '=', 'stp.crm.campaign.line'), ('state', '=', 'enabled')]",
+        help="A Zalo ZNS sent to each recipient with a Vietnamese mobile when their gift or greeting "
+        "is due; never to a number on the phone blacklist, advertising only with a Zalo consent.",
+    )
     budget = fields.Monetary(groups=CRM_MANAGER, tracking=True)
     other_cost = fields.Monetary(string="Other Costs", groups=CRM_MANAGER, help="Cards, shipping, printing...")
     attribution_days = fields.Integer(
@@ -212,6 +219,10 @@ class StpCrmCampaign(models.Model):
     mailing_replied_count = fields.Integer(string="Replied", compute="_compute_mailing_statistics")
     mailing_bounced_count = fields.Integer(string="Bounced", compute="_compute_mailing_statistics")
     mailing_cancelled_count = fields.Integer(string="Not Sent", compute="_compute_mailing_statistics")
+    # The Zalo messages' outcomes
+    zalo_sent_count = fields.Integer(string="Zalo Sent", compute="_compute_zalo_statistics")
+    zalo_failed_count = fields.Integer(string="Zalo Failed", compute="_compute_zalo_statistics")
+    zalo_cancelled_count = fields.Integer(string="Zalo Not Sent", compute="_compute_zalo_statistics")
     cost = fields.Monetary(compute="_compute_results", groups=CRM_MANAGER)
     revenue_after = fields.Monetary(compute="_compute_results", groups=CRM_MANAGER)
     roi = fields.Float(string="ROI (%)", compute="_compute_results", groups=CRM_MANAGER)
@@ -271,10 +282,10 @@ class StpCrmCampaign(models.Model):
                     )
                 )
 
-    @api.constrains("mail_template_id", "sms_template_id")
+    @api.constrains("mail_template_id", "sms_template_id", "zalo_template_id")
     def _check_template_models(self):
         for campaign in self:
-            for template in (campaign.mail_template_id, campaign.sms_template_id):
+            for template in (campaign.mail_template_id, campaign.sms_template_id, campaign.zalo_template_id):
                 if template and template.sudo().model != TEMPLATE_MODEL:
                     raise ValidationError(
                         self.env._(
@@ -284,6 +295,19 @@ class StpCrmCampaign(models.Model):
                             campaign=campaign.name,
                         )
                     )
+
+    @api.constrains("purpose", "zalo_template_id")
+    def _check_zalo_template_purpose(self):
+        for campaign in self:
+            if campaign.purpose == "advertising" and campaign.zalo_template_id.purpose not in (False, "advertising"):
+                raise ValidationError(
+                    self.env._(
+                        "Campaign %(campaign)s advertises: its Zalo template must be one Zalo approved for "
+                        "advertising, not %(template)s.",
+                        campaign=campaign.name,
+                        template=campaign.zalo_template_id.name,
+                    )
+                )
 
     @api.constrains("segment_domain")
     def _check_segment_domain(self):
@@ -558,6 +582,39 @@ class StpCrmCampaign(models.Model):
         return True
 
     # ------------------------------------------------------------------
+    # Zalo: a ZNS per recipient, queued when their gift or greeting is due (line._stp_send)
+    # ------------------------------------------------------------------
+    def _compute_zalo_statistics(self):
+        """Outcomes of the Zalo messages of the campaigns' recipients that the reader may see:
+        one grouped query on the messages, one on the recipients they belong to."""
+        lines = self.env["stp.crm.campaign.line"]
+        groups = self.env["stp.crm.zalo.message"]._read_group(
+            [("res_model", "=", TEMPLATE_MODEL), ("res_id", "in", lines._search([("campaign_id", "in", self.ids)]))],
+            ["res_id", "state"],
+            ["__count"],
+        )
+        line_ids = list({res_id for res_id, _state, _count in groups})
+        campaign_of = dict(
+            self.env.execute_query(
+                SQL("SELECT id, campaign_id FROM stp_crm_campaign_line WHERE id = ANY(%s)", line_ids)
+            )
+        )
+        counts = defaultdict(int)
+        for res_id, state, count in groups:
+            counts[campaign_of[res_id], state] += count
+        for campaign in self:
+            campaign.zalo_sent_count = counts[campaign.id, "sent"]
+            campaign.zalo_failed_count = counts[campaign.id, "error"]
+            campaign.zalo_cancelled_count = counts[campaign.id, "cancel"]
+
+    def action_view_zalo_messages(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("stp_crm.stp_crm_zalo_message_action")
+        action["domain"] = [("res_model", "=", TEMPLATE_MODEL), ("res_id", "in", self.line_ids.ids)]
+        action["context"] = {"create": False}
+        return action
+
+    # ------------------------------------------------------------------
     # Mailings: the campaign's messages through Odoo's mailing engine
     # ------------------------------------------------------------------
     def _stp_create_mailings(self):
@@ -698,7 +755,7 @@ class StpCrmCampaign(models.Model):
             raise UserError(
                 self.env._("Choose the warehouse the gifts of %(campaign)s leave from.", campaign=self.name)
             )
-        if not (self.gift_product_id or self.mail_template_id or self.sms_template_id):
+        if not (self.gift_product_id or self.mail_template_id or self.sms_template_id or self.zalo_template_id):
             raise UserError(self.env._("Campaign %(campaign)s has neither a gift nor a message.", campaign=self.name))
 
     def _stp_launcher(self):

@@ -352,6 +352,8 @@ class StpCrmCampaignLine(models.Model):
         for campaign, lines in self.grouped("campaign_id").items():
             if campaign.gift_product_id:
                 lines._stp_create_pickings()
+            if campaign.zalo_template_id:
+                campaign.zalo_template_id._stp_queue_for(lines, "partner_id")
             lines._stp_set_state("sent", date_sent=now)
 
     def _stp_create_pickings(self):

@@ -63,3 +63,4 @@ from . import test_readonly_fields_xmlrpc
 from . import test_privacy_request
 from . import test_personal_data
 from . import test_consent_portal
+from . import test_campaign_zalo
