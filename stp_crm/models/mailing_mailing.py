@@ -1,11 +1,10 @@
 from datetime import datetime, time, timedelta
 
 import pytz
-from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, email_normalize
+from odoo.tools import SQL
 
 # Decree 91/2020/NĐ-CP: at most 3 advertising messages a recipient a channel in 24 hours,
 # advertising SMS only from 07:00 to 22:00 (Vietnam time).
@@ -151,47 +150,20 @@ class MailingMailing(models.Model):
         the number): the advertising consents of that channel of the people with that address in the
         campaign's company are withdrawn, and they get the confirmation Decree 91/2020 asks for, in
         their language. Called by the unsubscribe page and the SMS opt-out link (public users): the
-        engine's own work, as superuser."""
+        engine's own work, as superuser. (An SMS reply: ``stp.crm.consent._stp_sms_reply``.)"""
         campaign = self.stp_campaign_id
         if not campaign or not address:
             return False
         self = self.sudo()
-        partners = self.env["res.partner"].with_context(active_test=False)
-        if channel == "email":
-            partners = partners.search([("email_normalized", "=", email_normalize(address))])
-        else:
-            partners = partners.search([("phone_sanitized", "=", address)])
-        consents = self.env["stp.crm.consent"].search(
-            [
-                ("partner_id", "in", partners.ids),
-                ("channel", "=", channel),
-                ("purpose", "=", "advertising"),
-                ("company_id", "=", campaign.company_id.id),
-                ("state", "=", "given"),
-            ]
+        consent = self.env["stp.crm.consent"]
+        partners = consent._stp_opt_out_partners(channel, address)
+        consents = consent._stp_withdraw_advertising(
+            partners,
+            channel,
+            campaign.company_id,
+            self.env._("Withdrawn through the opt-out of mailing %(mailing)s.", mailing=self.display_name),
         )
-        consents.action_withdraw()
-        for consent in consents:
-            consent.message_post(
-                body=self.env._("Withdrawn through the opt-out of mailing %(mailing)s.", mailing=self.display_name),
-                message_type="notification",
-            )
-        company = campaign.company_id
-        lang = partners[:1].lang or company.partner_id.lang or self.env.lang
-        env = self.with_context(lang=lang).env
-        text = env._("You will receive no more advertising from %(company)s.", company=company.name)
-        if channel == "email":
-            self.env["mail.mail"].create(
-                {
-                    "subject": env._("Unsubscribed from %(company)s's advertising", company=company.name),
-                    "body_html": Markup("<p>%s</p>") % text,
-                    "email_to": address,
-                    "email_from": company.email_formatted or self.email_from,
-                    "auto_delete": True,
-                }
-            )
-        else:
-            self.env["sms.sms"].create({"number": address, "body": text, "partner_id": partners[:1].id})
+        consent._stp_confirm_opt_out(channel, address, partners, campaign.company_id, email_from=self.email_from)
         return consents
 
     @api.ondelete(at_uninstall=False)

@@ -8,6 +8,7 @@ from odoo.exceptions import UserError
 
 from ..tools import zalo_client
 from ..tools.cron_batch import run_batch
+from .mailing_mailing import AD_LIMIT, AD_LIMIT_HOURS
 
 _logger = logging.getLogger(__name__)
 
@@ -33,7 +34,9 @@ class StpCrmZaloMessage(models.Model):
     )
     template_id = fields.Many2one("stp.crm.zalo.template", index=True, readonly=True, ondelete="restrict")
     partner_id = fields.Many2one("res.partner", string="Customer", index=True, readonly=True, ondelete="cascade")
-    phone = fields.Char(readonly=True, help="84 + the national number without its leading 0, as Zalo wants it.")
+    phone = fields.Char(
+        readonly=True, index="btree_not_null", help="84 + the national number without its leading 0, as Zalo wants it."
+    )
     template_data = fields.Text(string="Parameters Sent", readonly=True)
     tracking_id = fields.Char(
         string="Tracking ID", required=True, readonly=True, copy=False, default=lambda self: uuid.uuid4().hex
@@ -91,6 +94,41 @@ class StpCrmZaloMessage(models.Model):
         if any(message.state == "queued" for message in messages):
             self._stp_trigger_send()
         return messages
+
+    @api.model
+    def _stp_advertising_counts(self, phones, pending=True):
+        """``{phone: advertising ZNS to that number}`` sent in the last 24 hours and, with
+        ``pending``, still to go (queued, or failed and waiting for an automatic retry), across
+        every account and campaign: one query. Decree 91/2020/NĐ-CP allows 3 a channel a day."""
+        phones = [phone for phone in phones if phone]
+        if not phones:
+            return {}
+        states = [("state", "=", "sent"), ("date_sent", ">=", fields.Datetime.now() - timedelta(hours=AD_LIMIT_HOURS))]
+        if pending:
+            states = [
+                "|",
+                "|",
+                "&",
+                *states,
+                ("state", "=", "queued"),
+                "&",
+                "&",
+                ("state", "=", "error"),
+                ("error_transient", "=", True),
+                ("try_count", "<", MAX_TRANSIENT_TRIES),
+            ]
+        rows = self.sudo()._read_group(
+            [("phone", "in", phones), ("template_id.purpose", "=", "advertising"), *states], ["phone"], ["__count"]
+        )
+        return dict(rows)
+
+    @api.model
+    def _stp_ad_limit_reason(self):
+        return self.env._(
+            "This number already got %(limit)s advertising Zalo messages in the last 24 hours "
+            "(Decree 91/2020/NĐ-CP): not sent.",
+            limit=AD_LIMIT,
+        )
 
     @api.model
     def _stp_trigger_send(self):
@@ -157,12 +195,21 @@ class StpCrmZaloMessage(models.Model):
     def _stp_send_batch(self):
         """Send each message in its own savepoint: one Zalo refuses never undoes the others
         (nor sends them twice). A message of an account whose quota ran out waits, and leaves
-        the job's domain by the next call."""
+        the job's domain by the next call. An advertising message to a number that already got
+        3 advertising ZNS in the last 24 hours is cancelled, saying why (as the 4th advertising
+        e-mail or SMS is)."""
+        advertising = set(self.filtered(lambda message: message.template_id.purpose == "advertising").ids)
+        counts = self._stp_advertising_counts(self.browse(advertising).mapped("phone"), pending=False)
         for message in self:
             if message.account_id._stp_quota_exhausted():
                 continue
+            if message.id in advertising and counts.get(message.phone, 0) >= AD_LIMIT:
+                message._stp_set_state("cancel", error_message=self._stp_ad_limit_reason(), date_retry=False)
+                continue
             with self.env.cr.savepoint():
-                message._stp_send()
+                sent = message._stp_send()
+            if sent and message.id in advertising:
+                counts[message.phone] = counts.get(message.phone, 0) + 1
 
     def _stp_send(self):
         self.ensure_one()

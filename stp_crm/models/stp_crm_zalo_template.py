@@ -3,6 +3,8 @@ import json
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .mailing_mailing import AD_LIMIT
+
 PURPOSES = [("care", "Customer Care"), ("advertising", "Advertising")]
 
 
@@ -124,7 +126,9 @@ class StpCrmZaloTemplate(models.Model):
         ``partner_field`` (``"id"`` when the records are the partners). A message that
         must not go is created cancelled, saying why: no mobile, not a Vietnamese number,
         a number on the phone blacklist, an advertising template without a given ``zalo``
-        advertising consent, a template not enabled. Returns the messages; the sending
+        advertising consent, an advertising template to a number that already got 3
+        advertising ZNS in the last 24 hours (sent or still to go: Decree 91/2020/NĐ-CP), a
+        template not enabled. Returns the messages; the sending
         cron is triggered."""
         self.ensure_one()
         records.check_access("read")
@@ -144,6 +148,9 @@ class StpCrmZaloTemplate(models.Model):
             .search([("number", "in", ["+" + phone for phone in phones.values() if phone])])
             .mapped("number")
         )
+        counts = {}
+        if self.purpose == "advertising":
+            counts = self.env["stp.crm.zalo.message"]._stp_advertising_counts(phones.values())
         vals_list = []
         for record in records:
             partner = record if partner_field == "id" else record[partner_field]
@@ -159,6 +166,10 @@ class StpCrmZaloTemplate(models.Model):
                 reason = self.env._("The number is on the phone blacklist.")
             elif self.purpose == "advertising" and partner not in consenting:
                 reason = self.env._("No Zalo advertising consent given.")
+            elif self.purpose == "advertising" and counts.get(phone, 0) >= AD_LIMIT:
+                reason = self.env["stp.crm.zalo.message"]._stp_ad_limit_reason()
+            if self.purpose == "advertising" and not reason:
+                counts[phone] = counts.get(phone, 0) + 1
             vals_list.append(
                 {
                     "account_id": self.account_id.id,

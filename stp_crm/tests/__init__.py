@@ -64,3 +64,5 @@ from . import test_privacy_request
 from . import test_personal_data
 from . import test_consent_portal
 from . import test_campaign_zalo
+from . import test_zalo_ad_limit
+from . import test_sms_inbound
