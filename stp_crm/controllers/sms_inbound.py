@@ -10,8 +10,9 @@ _logger = logging.getLogger(__name__)
 
 TOKEN_PARAM = "stp_crm.sms_inbound_token"
 # The names SMS gateways give the sender and the text of a mobile-originated (MO) message.
-SENDER_KEYS = ("from", "sender", "phone", "msisdn", "user_id")
+SENDER_KEYS = ("from", "sender", "phone", "msisdn")
 TEXT_KEYS = ("text", "message", "content", "body", "sms")
+MAX_TEXT = 1600  # a long SMS is 10 parts at most: keep the evidence, not whatever is posted
 
 
 class StpCrmSmsInbound(http.Controller):
@@ -44,7 +45,7 @@ class StpCrmSmsInbound(http.Controller):
             )
         except UserError:
             return self._answer(200, "unknown")
-        result = env["stp.crm.consent"]._stp_sms_reply(number, text.strip())
+        result = env["stp.crm.consent"]._stp_sms_reply(number, text.strip()[:MAX_TEXT])
         return self._answer(200, result)
 
     @staticmethod
