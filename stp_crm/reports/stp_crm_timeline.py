@@ -369,7 +369,7 @@ class StpCrmTimeline(models.Model):
         return {
             leaf[0].split(".")[0]
             for leaf in domain
-            if isinstance(leaf, (list, tuple)) and isinstance(leaf[0], str) and leaf[0].split(".")[0] in self._fields
+            if isinstance(leaf, list | tuple) and isinstance(leaf[0], str) and leaf[0].split(".")[0] in self._fields
         }
 
     def action_open_source(self):
