@@ -70,10 +70,16 @@ class StpCrmTimeline(models.Model):
     number from 9 to 15.
 
     A row is visible only when the user may read its source record: for users the
-    table is each source's rows whose ``res_id`` is among the records
-    ``env[res_model]._search([])`` returns for them, i.e. under that model's access
-    rights and record rules (``_table_query``); a model the user may not read at all
-    contributes no row. Every search, count, read and read_group goes through it.
+    table is each source's rows among the records ``env[res_model]._search([])``
+    returns for them, i.e. under that model's access rights and record rules
+    (``_table_query``); a model the user may not read at all contributes no row.
+    Every search, count, read and read_group goes through it. The rules are a
+    condition on the source's row under its ``alias`` in the source's branch
+    (``readable_row_condition``), so each branch reads its table once, through the
+    index of the customer column PostgreSQL pushes the customer filter onto: every
+    source's customer column is indexed (invoices, work plans, contracts, tickets:
+    their ``commercial_partner_id``; orders, deliveries, campaign lines through
+    ``res_partner.commercial_partner_id`` and their own ``partner_id``).
 
     ``lead_id`` (the opportunity of an event, for its history) is not a column: it
     is read and searched through the source records' own link to their opportunity,

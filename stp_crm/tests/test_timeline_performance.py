@@ -80,3 +80,24 @@ class TestTimelineScale(StpCrmAccountCommon):
         self.assertIn('"i"."user_id"', sql, "the interaction rule (own) on the interaction row")
         # The superuser reads every row: no condition at all.
         self.assertNotIn('"t"."user_id"', self.Timeline.sudo()._table_query.code)
+
+    def test_every_source_customer_column_is_indexed(self):
+        # The customer filter PostgreSQL pushes into each branch lands on one of these.
+        customer_columns = {
+            "account_move": "commercial_partner_id",
+            "stp_crm_work_plan": "commercial_partner_id",
+            "stp_crm_contract": "commercial_partner_id",
+            "stp_crm_ticket": "commercial_partner_id",
+            "stp_crm_interaction": "partner_id",
+            "sale_order": "partner_id",
+            "purchase_order": "partner_id",
+            "stock_picking": "partner_id",
+            "stp_crm_campaign_line": "partner_id",
+            "res_partner": "commercial_partner_id",
+        }
+        self.env.cr.execute(
+            "SELECT tablename, indexdef FROM pg_indexes WHERE tablename IN %s", [tuple(customer_columns)]
+        )
+        indexed = {(table, definition.split("(", 1)[1].split(")")[0]) for table, definition in self.env.cr.fetchall()}
+        for table, column in customer_columns.items():
+            self.assertIn((table, column), indexed, table)
