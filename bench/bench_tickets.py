@@ -15,7 +15,9 @@ built once and kept (``STP_BENCH_TICKETS``, default 50,000):
 
 Everything is measured as the web client calls it, as a CRM user who sees their own, their
 team's, followed and unrouted tickets (``group_stp_crm_user``), and as a salesman with his own
-and unassigned opportunities on the native side:
+and unassigned opportunities on the native side (the same user: he sees about 90% of the
+tickets and a third of the opportunities); the pivot and the kanban again as managers, who
+see every ticket and every opportunity:
 
   * kanban (the action's default, grouped by stage): ``web_read_group`` of the columns, then
     for each open column ``web_search_read`` of its first 40 cards with the kanban's fields
@@ -63,6 +65,18 @@ def bench_users():
                 "groups_id": [
                     Command.link(env.ref("stp_crm.group_stp_crm_user").id),
                     Command.link(env.ref("sales_team.group_sale_salesman").id),
+                ],
+            }
+        )
+    manager = users.search([("login", "=", "stp_bench_manager")])
+    if not manager:
+        users.create(
+            {
+                "name": "Quản lý (bench)",
+                "login": "stp_bench_manager",
+                "groups_id": [
+                    Command.link(env.ref("stp_crm.group_stp_crm_manager").id),
+                    Command.link(env.ref("sales_team.group_sale_manager").id),
                 ],
             }
         )
@@ -442,6 +456,38 @@ def bench(agent, heavy):
             ),
         ),
     ]
+    # A manager sees every ticket and every opportunity: both sides aggregate 50,000 rows.
+    manager = env["res.users"].search([("login", "=", "stp_bench_manager")])
+    pairs.append(
+        (
+            "ticket analysis pivot, manager (all tickets)",
+            pivot_load(
+                "stp.crm.ticket",
+                [],
+                ["__count", "closed_count:sum", "resolution_hours:avg", "sla_success_rate:avg"],
+                "create_date:month",
+                "ticket_type",
+                manager,
+            ),
+            "crm.lead pivot, sales manager (all opportunities)",
+            pivot_load(
+                "crm.lead",
+                lead_domain,
+                ["__count", "expected_revenue:sum", "prorated_revenue:sum", "probability:avg"],
+                "create_date:month",
+                "stage_id",
+                manager,
+            ),
+        )
+    )
+    pairs.append(
+        (
+            "ticket kanban by stage, manager (all tickets)",
+            kanban_load("stp.crm.ticket", [], manager),
+            "crm.lead pipeline kanban, sales manager",
+            kanban_load("crm.lead", lead_domain, manager),
+        )
+    )
     admin = env.ref("base.user_admin")
     timeline_spec = {
         name: {} for name in ("date", "event_type", "name", "amount", "res_model", "res_id", "currency_id")
