@@ -262,7 +262,7 @@ class StpCrmTicket(models.Model):
         ("number_company_uniq", "UNIQUE(number, company_id)", "The ticket number must be unique per company."),
     ]
 
-    def init(self):
+    def init(self):  # pylint: disable=missing-return
         """Indexes in the tickets' order (``_order``): a kanban column's first cards (a stage,
         then the order) and the list's first page are read walking one of them and stop at the
         page's size, whatever the number of tickets (a ticket user's record rule is a filter
