@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import api, fields, models
 
 
 class PurchaseOrder(models.Model):
@@ -6,6 +6,10 @@ class PurchaseOrder(models.Model):
     _inherit = ["purchase.order", "stp.crm.contract.order.mixin"]
 
     _stp_contract_type = "purchase"
+
+    # Odoo has no index on the vendor: the customer timeline's purchase branch reads a
+    # customer's orders through it (its customer filter, on the partner's company).
+    partner_id = fields.Many2one(index=True)
 
     @api.model
     def _stp_contract_order_values(self, contract):

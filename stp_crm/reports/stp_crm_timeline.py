@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.osv import expression
 from odoo.tools import SQL
 
-from ..tools.readable_records import readable_rows
+from ..tools.readable_records import readable_row_condition
 
 
 @dataclasses.dataclass(frozen=True)
@@ -25,8 +25,9 @@ class TimelineSource:
     amount: SQL = dataclasses.field(default_factory=lambda: SQL("NULL::numeric"))
     currency_id: SQL = dataclasses.field(default_factory=lambda: SQL("NULL::integer"))
 
-    def query(self, res_model):
-        """The SELECT of this source's rows, with the timeline's columns in order."""
+    def query(self, res_model, readable=None):
+        """The SELECT of this source's rows, with the timeline's columns in order; ``readable``:
+        an SQL condition on the row under ``alias`` added to ``where`` (the user's access)."""
         return SQL(
             """
             SELECT %(res_id)s::bigint * 16 + %(number)s AS id, %(partner_id)s AS partner_id,
@@ -34,7 +35,7 @@ class TimelineSource:
                    %(amount)s AS amount, %(currency_id)s AS currency_id, %(user_id)s AS user_id,
                    %(company_id)s AS company_id, %(res_model)s::varchar AS res_model, %(res_id)s AS res_id
               FROM %(from_)s
-             WHERE %(where)s
+             WHERE (%(where)s) AND (%(readable)s)
             """,
             res_id=SQL.identifier(self.alias, "id"),
             number=self.number,
@@ -49,6 +50,7 @@ class TimelineSource:
             res_model=res_model,
             from_=self.from_,
             where=self.where,
+            readable=readable or SQL("TRUE"),
         )
 
 
@@ -68,10 +70,16 @@ class StpCrmTimeline(models.Model):
     number from 9 to 15.
 
     A row is visible only when the user may read its source record: for users the
-    table is each source's rows whose ``res_id`` is among the records
-    ``env[res_model]._search([])`` returns for them, i.e. under that model's access
-    rights and record rules (``_table_query``); a model the user may not read at all
-    contributes no row. Every search, count, read and read_group goes through it.
+    table is each source's rows among the records ``env[res_model]._search([])``
+    returns for them, i.e. under that model's access rights and record rules
+    (``_table_query``); a model the user may not read at all contributes no row.
+    Every search, count, read and read_group goes through it. The rules are a
+    condition on the source's row under its ``alias`` in the source's branch
+    (``readable_row_condition``), so each branch reads its table once, through the
+    index of the customer column PostgreSQL pushes the customer filter onto: every
+    source's customer column is indexed (invoices, work plans, contracts, tickets:
+    their ``commercial_partner_id``; orders, deliveries, campaign lines through
+    ``res_partner.commercial_partner_id`` and their own ``partner_id``).
 
     ``lead_id`` (the opportunity of an event, for its history) is not a column: it
     is read and searched through the source records' own link to their opportunity,
@@ -344,11 +352,31 @@ class StpCrmTimeline(models.Model):
         ``res_id`` is among the records its model's ``_search([])`` returns (that
         model's access rights and record rules); a model the user may not read at
         all gives no row."""
-        queries = []
-        for model_name, source in self._timeline_sources().items():
-            sql = source.query(model_name)
-            queries.append(readable_rows(self.env, model_name, sql))
-        return SQL(" UNION ALL ").join(queries)
+        # The access condition goes inside each source's WHERE, on its own table's row (not
+        # as a semi-join on the union's res_id): PostgreSQL then pushes the customer filter
+        # and the record rules into each branch and reads each source table once.
+        return SQL(" UNION ALL ").join(
+            source.query(model_name, readable_row_condition(self.env, model_name, source.alias))
+            for model_name, source in self._timeline_sources().items()
+        )
+
+    def search_fetch(self, domain, field_names, offset=0, limit=None, order=None):
+        # The fields the record rules read come with the page. Fetched afterwards by id (the
+        # access check of the read), they would make PostgreSQL compute every source's rows:
+        # a row's id is an expression of its source's id, which no index serves.
+        rule_fields = self._stp_rule_fields()
+        field_names = [*field_names, *(name for name in rule_fields if name not in field_names)]
+        return super().search_fetch(domain, field_names, offset=offset, limit=limit, order=order)
+
+    @api.model
+    def _stp_rule_fields(self):
+        """Fields of the timeline that its record rules (for the current user) read."""
+        domain = self.env["ir.rule"]._compute_domain(self._name, "read") or []
+        return {
+            leaf[0].split(".")[0]
+            for leaf in domain
+            if isinstance(leaf, list | tuple) and isinstance(leaf[0], str) and leaf[0].split(".")[0] in self._fields
+        }
 
     def action_open_source(self):
         self.ensure_one()

@@ -1,3 +1,4 @@
+from odoo.osv import expression
 from odoo.tools import SQL, Query
 
 
@@ -29,3 +30,27 @@ def readable_rows(env, model_name, sql):
     if env.su:
         return sql
     return SQL("SELECT * FROM (%s) AS source WHERE %s", sql, readable_condition(env, model_name, SQL("source.res_id")))
+
+
+def readable_row_condition(env, model_name, alias):
+    """SQL condition on the row of ``model_name``'s table under ``alias`` in the caller's query:
+    the user of ``env`` may read that record. The same rows as
+    ``readable_condition(env, model_name, alias.id)``, but the record rules are written on the
+    row itself (``alias``) rather than as ``id IN (SELECT id FROM table WHERE rules)``:
+    PostgreSQL filters the rows it reads instead of looking each one up a second time in the
+    same table (the timeline's 10,000 invoices of a customer: 10,000 index lookups and most of
+    the planning time saved). When a rule needs a join (an ``auto_join`` path), it falls back to
+    ``readable_condition``."""
+    if env.su:
+        return SQL("TRUE")
+    model = env[model_name].with_context(active_test=False)
+    if not model.has_access("read"):
+        return SQL("FALSE")
+    table = SQL.identifier(model._table)
+    query = Query(env, alias, table)
+    domain = env["ir.rule"]._compute_domain(model_name, "read")
+    if domain:
+        expression.expression(domain, model.sudo(), alias, query)
+    if query.from_clause != Query(env, alias, table).from_clause:
+        return readable_condition(env, model_name, SQL.identifier(alias, "id"))
+    return query.where_clause or SQL("TRUE")
