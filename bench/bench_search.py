@@ -162,6 +162,8 @@ def inserts():
 
 
 build()
+if os.environ.get("STP_BENCH_SEARCH_BUILD_ONLY"):
+    raise SystemExit
 print(f"partners: {env['res.partner'].search_count([]):,}; unaccent: {env.registry.has_unaccent!r}; "
       f"fields {TRIGRAM_FIELDS}")  # fmt: skip
 terms = {label: [make() for _run in range(RUNS)] for label, make, _func in searches()}
