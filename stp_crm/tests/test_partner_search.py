@@ -94,6 +94,32 @@ class TestPartnerSearch(TransactionCase):
         self.assertEqual(set(indexes), set(TRIGRAM_FIELDS))
         self.assertTrue(all(("unaccent" in definition) == bool(other) for definition in indexes.values()), indexes)
 
+    def test_every_index_made_again_by_an_upgrade(self):
+        """``-u stp_crm`` runs ``registry.init_models`` on the module's models (``_auto_init``,
+        ``init``, ``check_indexes``): every search index dropped since is made again, the same."""
+        phone_index = make_index_name("res_partner", "phone_sanitized")
+
+        def indexes():
+            ours = set(trigram_indexes(self.env).values())
+            self.env.cr.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'res_partner'"
+                " AND (indexdef LIKE %s OR indexname = %s)",
+                ["%gin_trgm_ops%", phone_index],
+            )
+            return {
+                name: definition
+                for name, definition in self.env.cr.fetchall()
+                if name == phone_index or definition in ours
+            }
+
+        installed = indexes()
+        self.assertEqual(len(installed), len(TRIGRAM_FIELDS) + 1, installed)
+        for name in installed:
+            self.env.cr.execute(f'DROP INDEX "{name}"')  # noqa: S608 - names read from pg_indexes
+        self.assertFalse(indexes())
+        self.registry.init_models(self.env.cr, ["res.partner"], {"module": "stp_crm"}, install=False)
+        self.assertEqual(indexes(), installed)
+
     # Diacritics
 
     def test_search_without_diacritics(self):
