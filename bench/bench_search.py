@@ -78,7 +78,20 @@ def build():
     cr.execute("UPDATE res_partner SET commercial_partner_id = id WHERE ref LIKE 'STPS-%%'")
     template.unlink()
     cr.commit()
-    cr.execute("ANALYZE res_partner")
+    vacuum()
+
+
+def vacuum():
+    """After a bulk insert: GIN's pending list merged and the index statistics made, as
+    autovacuum would later; until then PostgreSQL scans the pending list at every search and
+    misjudges the trigram indexes' cost (a many2one search by tax code walked the whole
+    ``complete_name`` btree: 11 s at 500,000 partners, 6 ms after)."""
+    cr.commit()
+    cr._cnx.autocommit = True
+    try:
+        cr.execute("VACUUM ANALYZE res_partner")
+    finally:
+        cr._cnx.autocommit = False
 
 
 def percentiles(times):
