@@ -207,10 +207,10 @@ cr.execute("ROLLBACK TO SAVEPOINT bench_insert")
 env.invalidate_all()
 print(f"indexes compared: {', '.join(indexes)}")
 print(f"runs: ours {RUNS}, without our indexes {NATIVE_RUNS}; load average {os.getloadavg()}")
-print(f"{'search':58} {'ours p50':>9} {'p95':>7} {'native p50':>11} {'p95':>7} {'ratio p50':>10}")
+print(f"{'search':58} {'ours p50':>9} {'p95':>7} {'native p50':>11} {'p95':>7} {'speed-up p50':>13}")
 for label, (p50, p95) in ours.items():
     n50, n95 = native[label]
-    print(f"{label:58} {p50:9.1f} {p95:7.1f} {n50:11.1f} {n95:7.1f} {p50 / n50:10.2f}")
+    print(f"{label:58} {p50:9.1f} {p95:7.1f} {n50:11.1f} {n95:7.1f} {n50 / p50:12.0f}x")
 print(f"create {INSERTS:,} partners (ORM): with the indexes {our_insert:.1f} s, without {native_insert:.1f} s "
       f"({our_insert / native_insert:.2f}x)")  # fmt: skip
 cr.rollback()

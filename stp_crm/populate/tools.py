@@ -5,8 +5,8 @@ demo data a few thousand times with numbered names; these factories build new,
 realistic Vietnamese records instead, through the ORM, so every constraint, sequence
 and compute runs. ``odoo-bin stp_populate`` (see ``cli/stp_populate.py``) runs them.
 
-Size ``huge`` (500,000 customers) is too big for the ORM here (about 10 ms a partner:
-more than an hour): a model that has a ``_populate_insert(values, count)`` method writes
+Size ``huge`` (500,000 customers) is too big for the ORM here (4 to 24 ms a partner:
+half an hour to hours): a model that has a ``_populate_insert(values, count)`` method writes
 that size with it instead, in SQL batches (``res.partner``: see populate/res_partner.py;
 a test checks that its rows equal the ORM's). The other models keep the ORM and their
 ``large`` size.
