@@ -6,7 +6,7 @@ from odoo.modules.registry import _unaccent
 from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 from odoo.tools import make_index_name
 
-from ..models.res_partner import TRIGRAM_FIELDS
+from ..models.res_partner import TRIGRAM_FIELDS, TRIGRAM_PENDING_LIST_KB
 from .common import StpCrmXmlRpcMixin
 
 PHONE_FORMATS = ("0912 345 678", "+84912345678", "84-912-345-678", "0912.345.678", "(+84) 912 345 678")
@@ -62,6 +62,7 @@ class TestPartnerSearch(TransactionCase):
         indexable = self.registry.has_unaccent == FunctionStatus.INDEXABLE
         for fname, definition in indexes.items():
             self.assertIn("USING gin", definition, fname)
+            self.assertIn(f"gin_pending_list_limit='{TRIGRAM_PENDING_LIST_KB}'", definition, fname)
             self.assertEqual("unaccent" in definition, indexable, definition)
         self.env.cr.execute(
             "SELECT indexdef FROM pg_indexes WHERE indexname = %s", [make_index_name("res_partner", "phone_sanitized")]
