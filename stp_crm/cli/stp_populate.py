@@ -22,7 +22,12 @@ class StpPopulate(Command):
         parser.prog = f"{Path(sys.argv[0]).name} {self.name}"
         group = optparse.OptionGroup(parser, "STP CRM populate")
         group.add_option("--models", dest="populate_models", default=DEFAULT_MODELS, help="Comma separated models")
-        group.add_option("--size", dest="populate_size", default="small", help="small, medium or large")
+        group.add_option(
+            "--size",
+            dest="populate_size",
+            default="small",
+            help="small, medium, large or huge (500,000 customers, written in SQL batches; the other models at their large size)",
+        )
         parser.add_option_group(group)
         options = odoo.tools.config.parse_config(cmdargs, setup_logging=True)
         from ..populate.tools import SIZES, populate  # noqa: PLC0415 - after the config is parsed

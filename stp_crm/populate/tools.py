@@ -5,6 +5,12 @@ demo data a few thousand times with numbered names; these factories build new,
 realistic Vietnamese records instead, through the ORM, so every constraint, sequence
 and compute runs. ``odoo-bin stp_populate`` (see ``cli/stp_populate.py``) runs them.
 
+Size ``huge`` (500,000 customers) is too big for the ORM here (4 to 24 ms a partner:
+half an hour to hours): a model that has a ``_populate_insert(values, count)`` method writes
+that size with it instead, in SQL batches (``res.partner``: see populate/res_partner.py;
+a test checks that its rows equal the ORM's). The other models keep the ORM and their
+``large`` size.
+
 A factory is ``generate(iterator, field_name, model_name)``: it takes the stream of
 value dicts of the factories before it and fills in ``field_name``."""
 
@@ -14,8 +20,10 @@ from random import Random
 
 _logger = logging.getLogger(__name__)
 
-SIZES = ("small", "medium", "large")
+SIZES = ("small", "medium", "large", "huge")
 BATCH_SIZE = 1000
+# The sizes written by a model's SQL fast path (``_populate_insert``) when it has one.
+FAST_SIZES = ("huge",)
 
 
 def randomize(values, weights=None):
@@ -54,8 +62,10 @@ def populated(model, model_name):
 
 def customer_ids(model):
     """The companies made earlier in this run, or else existing customers."""
-    made = populated(model, "res.partner").filtered("is_company")
-    return made.ids or model.env["res.partner"].search([("customer_rank", ">", 0)], limit=1000).ids
+    made = populated(model, "res.partner")
+    # one query, not a fetch of every populated partner (size huge: 500,000)
+    companies = made and made.search([("id", "in", made.ids), ("is_company", "=", True)], order="id")
+    return companies.ids or model.env["res.partner"].search([("customer_rank", ">", 0)], limit=1000).ids
 
 
 def stp_user_ids(env):
@@ -79,6 +89,13 @@ def generate_values(model, count):
     return itertools.islice(stream, count)
 
 
+def population_size(model, size):
+    """How many records of ``model`` make ``size``: a model without that size takes the
+    largest size it has below it (``huge`` tickets are ``large`` ones)."""
+    sizes = model._populate_sizes
+    return sizes.get(size) or sizes[next(name for name in reversed(SIZES[: SIZES.index(size)]) if name in sizes)]
+
+
 def populate(env, model_names, size, populated=None):
     """Create ``_populate_sizes[size]`` records of every model in ``model_names``,
     their ``_populate_dependencies`` first. Returns {model name: created records}.
@@ -92,10 +109,13 @@ def populate(env, model_names, size, populated=None):
         model = env[model_name]
         for dependency in getattr(model, "_populate_dependencies", []):
             process(dependency)
-        count = model._populate_sizes[size]
+        count = population_size(model, size)
         model = quiet(model.with_context(stp_populated=populated))
         _logger.info("Populating %s: %s records", model_name, count)
         stream = generate_values(model, count)
+        if size in FAST_SIZES and hasattr(model, "_populate_insert"):
+            populated[model_name] = model._populate_insert(stream, count)
+            return
         records = model.browse()
         while values := list(itertools.islice(stream, BATCH_SIZE)):
             batch = model.create(values)

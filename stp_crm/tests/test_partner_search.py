@@ -6,7 +6,7 @@ from odoo.modules.registry import _unaccent
 from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 from odoo.tools import make_index_name
 
-from ..models.res_partner import TRIGRAM_FIELDS
+from ..models.res_partner import TRIGRAM_FIELDS, TRIGRAM_PENDING_LIST_KB
 from .common import StpCrmXmlRpcMixin
 
 PHONE_FORMATS = ("0912 345 678", "+84912345678", "84-912-345-678", "0912.345.678", "(+84) 912 345 678")
@@ -62,6 +62,7 @@ class TestPartnerSearch(TransactionCase):
         indexable = self.registry.has_unaccent == FunctionStatus.INDEXABLE
         for fname, definition in indexes.items():
             self.assertIn("USING gin", definition, fname)
+            self.assertIn(f"gin_pending_list_limit='{TRIGRAM_PENDING_LIST_KB}'", definition, fname)
             self.assertEqual("unaccent" in definition, indexable, definition)
         self.env.cr.execute(
             "SELECT indexdef FROM pg_indexes WHERE indexname = %s", [make_index_name("res_partner", "phone_sanitized")]
@@ -93,6 +94,32 @@ class TestPartnerSearch(TransactionCase):
         indexes = trigram_indexes(self.env)
         self.assertEqual(set(indexes), set(TRIGRAM_FIELDS))
         self.assertTrue(all(("unaccent" in definition) == bool(other) for definition in indexes.values()), indexes)
+
+    def test_every_index_made_again_by_an_upgrade(self):
+        """``-u stp_crm`` runs ``registry.init_models`` on the module's models (``_auto_init``,
+        ``init``, ``check_indexes``): every search index dropped since is made again, the same."""
+        phone_index = make_index_name("res_partner", "phone_sanitized")
+
+        def indexes():
+            ours = set(trigram_indexes(self.env).values())
+            self.env.cr.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'res_partner'"
+                " AND (indexdef LIKE %s OR indexname = %s)",
+                ["%gin_trgm_ops%", phone_index],
+            )
+            return {
+                name: definition
+                for name, definition in self.env.cr.fetchall()
+                if name == phone_index or definition in ours
+            }
+
+        installed = indexes()
+        self.assertEqual(len(installed), len(TRIGRAM_FIELDS) + 1, installed)
+        for name in installed:
+            self.env.cr.execute(f'DROP INDEX "{name}"')  # noqa: S608 - names read from pg_indexes
+        self.assertFalse(indexes())
+        self.registry.init_models(self.env.cr, ["res.partner"], {"module": "stp_crm"}, install=False)
+        self.assertEqual(indexes(), installed)
 
     # Diacritics
 

@@ -1,4 +1,4 @@
-from odoo.tests import tagged
+from odoo.tests import freeze_time, new_test_user, tagged
 
 from .common import StpCrmAccountCommon, cron_call
 
@@ -65,3 +65,70 @@ class TestTierPerformance(StpCrmAccountCommon):
         self.env.invalidate_all()
         with self.assertQueryCount(batch_of_10):
             self.assertEqual(cron_call(self.env, cron, batch_size=40), (40, 9))
+
+
+@tagged("post_install", "-at_install")
+class TestPartnerListPerformance(StpCrmAccountCommon):
+    """The partner list with STP CRM's columns costs one query more than Odoo's own columns
+    (the interaction figures of the page's customers, one grouped query), whatever the
+    number of rows."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.user = new_test_user(
+            cls.env, "stp_list_reader", groups="stp_crm.group_stp_crm_user,account.group_account_invoice"
+        )
+        cls.tag = cls.env["res.partner.category"].create({"name": "STP list page"})
+        cls.partners = cls.env["res.partner"].create(
+            [
+                {
+                    "name": f"Khách hàng {i}",
+                    "is_company": True,
+                    "category_id": cls.tag.ids,
+                    "phone": f"0912 000 {i:03d}",
+                }
+                for i in range(80)
+            ]
+        )
+        cls.env["stp.crm.interaction"].create(
+            [
+                {"partner_id": partner.id, "summary": "Gọi điện", "user_id": cls.user.id, "date": "2026-12-01 09:00:00"}
+                for partner in cls.partners[::2]
+            ]
+        )
+
+    def _spec(self, keep):
+        partners = self.env["res.partner"].with_user(self.user)
+        fields_info = partners.get_views([(False, "list")])["models"]["res.partner"]["fields"]
+        return {
+            name: {"fields": {"display_name": {}}} if partners._fields[name].type == "many2one" else {}
+            for name in fields_info
+            if keep(name)
+        }
+
+    @freeze_time("2026-12-03 10:00:00")
+    def test_list_page_queries(self):
+        ours = self._spec(lambda name: True)
+        native = self._spec(lambda name: not name.startswith("stp_"))
+        self.assertIn("stp_interaction_count_90d", ours)
+        self.assertIn("stp_ltv", ours)
+        partners = self.env["res.partner"].with_user(self.user)
+
+        def page(spec, limit):
+            self.env.invalidate_all()
+            return partners.web_search_read([("category_id", "=", self.tag.id)], spec, limit=limit, count_limit=10001)
+
+        for limit in (10, 80):
+            page(ours, limit)  # warm the caches (rules, groups, views)
+            page(native, limit)
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            self.assertEqual(len(page(native, limit)["records"]), limit)
+            native_queries = self.cr.sql_log_count - before
+            with self.assertQueryCount(native_queries + 1):
+                result = page(ours, limit)
+            self.assertEqual(len(result["records"]), limit)
+        counts = {row["id"]: row["stp_interaction_count_90d"] for row in result["records"]}
+        self.assertEqual(counts[self.partners[0].id], 1)
+        self.assertEqual(counts[self.partners[1].id], 0)
