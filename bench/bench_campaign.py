@@ -16,7 +16,33 @@ is timed. The composer's commits between its batches of mails are neutralised (t
 back) and nothing is sent: ``mail.mail.send``, the SMTP client and ``sms.sms`` sending raise if
 called; the queued mails and SMS are counted at the end.
 
-Figures: see the end of this docstring and docs/scaling.md ("Care campaign recipients").
+Options: ``STP_BENCH_RECIPIENTS`` (50,000), ``STP_BENCH_GIFT_CALLS`` (stop the gift cron after that
+many calls; the native deliveries are then as many), ``STP_BENCH_NATIVE_FIRST`` (Odoo's work before
+ours), ``STP_BENCH_PROFILE=file`` (cProfile of the launch), ``STP_BENCH_GIFTS_ONLY`` (stop after the
+gift cron, to profile it). Figures: below and docs/scaling.md ("Care campaign recipients").
+
+Launch, 2026-12-03, shared 2-core machine (two CI runs and other sessions; load 1/5/15 min):
+
+    run (UTC), N, load           recipients   our deliveries / native    our messages / native
+    11:39 2,000, 4.3-9.0         4.8 s         94.8 s / 109.8 s (0.86)    4,000 31.2 s / 33.5 s (0.93)
+      (before the bound: the 4,000 messages in one mailing cron call of 31.2 s)
+    12:00 50,000, 6.4-9.7        106.3 s       3,050: 134.9 s / 67.5 s    100,000 in 40 calls 909.4 s /
+      (15 gift calls)            (10 calls)    (2.0)                      Odoo's SMS queue fails (1)
+    12:25 10,000, 4.2-2.1        6.8 s         3,050: 64.6 s / 41.4 s     20,000 in 10 calls 59.6 s /
+      (15 gift calls)                          (1.56)                     53.9 s in one call (1.10)
+    12:32 10,000, 8.0-2.2        8.8 s         3,050: 50.6 s / 65.4 s     20,000 in 10 calls 60.5 s /
+      (native first)                           (0.77)                     64.9 s, one call 58.4 s (0.93)
+Whichever runs second gains or loses with the load (2 to 10 within minutes): launch 1.30 ours first,
+0.85 native first, at 10,000.
+Slowest calls: gift cron 16.6 s (200 recipients), mailing cron 47.5 s (2,500 messages, load 9.7:
+hence 2,000 a call), generation 15.4 s (5,000). (1) Odoo 18's SMS queue passes every recipient's id
+to its composer as a literal limited to 100 KiB: it fails past about 14,000 recipients; the bench
+then queues the native SMS by slices of 2,000 with the same step (``action_send_sms(res_ids=)``).
+Every delivery is Odoo's ``stock.picking`` cost (profile of 5 gift calls at 10,000: 85 % in its
+create/confirm/assign, 14 % flushing their fields, 2 % ours: the links written back and the delivery
+addresses, one query a batch; 21 queries a delivery), about
+20-45 ms each at this load: 50,000 deliveries take 17-37 min here, so the 15-minute total is out of
+reach on this machine, ours or native.
 
 Measured 2026-11-30 13:00 UTC on the shared 2-core machine (load ~0.7), base demo database:
 50,000 recipients generated in 10.4 s (10 cron calls of 5,000), against 1.49 s for the native
@@ -48,6 +74,7 @@ from odoo import fields
 
 from odoo.addons.sms.tools.sms_api import SmsApi
 from odoo.addons.stp_crm.models.mailing_mailing import MAILING_BATCH_SIZE
+from odoo.addons.stp_crm.models.stp_crm_campaign import INLINE_SEND, SEND_BATCH_SIZE
 from odoo.addons.stp_crm.tools.pickings import one_product_picking_values
 
 N = int(os.environ.get("STP_BENCH_RECIPIENTS", "50000"))
@@ -56,6 +83,8 @@ ADDRESS_TAG = "STP bench campaign address"
 PICKING_BATCH = int(os.environ.get("STP_BENCH_PICKING_BATCH", "200"))  # the native batches
 # The launch's gift cron calls made (0: all); the native deliveries are then as many as ours.
 GIFT_CALLS = int(os.environ.get("STP_BENCH_GIFT_CALLS", "0"))
+NATIVE_FIRST = os.environ.get("STP_BENCH_NATIVE_FIRST")  # Odoo's native work before ours
+GIFTS_ONLY = os.environ.get("STP_BENCH_GIFTS_ONLY")  # stop after the launch's gift cron calls (profiling)
 PROFILE = os.environ.get("STP_BENCH_PROFILE")  # a file: cProfile of the launch's cron calls
 GENERATE_CRON = "stp_crm.ir_cron_stp_campaign_generate"
 SEND_CRON = "stp_crm.ir_cron_stp_campaign_send"
@@ -160,6 +189,8 @@ def launch(campaign):
         drain(SEND_CRON, calls[SEND_CRON])
     deliveries = time.perf_counter() - started
     print(f"  gift cron: {len(calls[SEND_CRON])} calls, {deliveries:.1f} s  [load {load()}]", flush=True)
+    if GIFTS_ONLY:
+        return calls, deliveries, 0.0, deliveries
     while campaign.mailing_ids.filtered(lambda m: m.state in ("in_queue", "sending")):
         cron_call(MAILING_CRON, calls[MAILING_CRON])
         campaign.mailing_ids.invalidate_recordset(["state"])
@@ -314,6 +345,11 @@ def main():
         flush=True,
     )
 
+    # The launch delivers 50 recipients at once, then 200 a gift cron call.
+    delivering = min(N, INLINE_SEND + GIFT_CALLS * SEND_BATCH_SIZE) if GIFT_CALLS else N
+    if NATIVE_FIRST:  # the order of the two, to see what it changes on this machine
+        native_figures = native(warehouse, gift, partner_ids[:delivering], partner_ids)
+
     # Launch: deliveries, then the mailings' queueing
     env.invalidate_all()
     if PROFILE:
@@ -325,10 +361,11 @@ def main():
     if PROFILE:
         profiler.disable()
         profiler.dump_stats(PROFILE)
+    if GIFTS_ONLY:
+        return
     lines = campaign.line_ids
     delivered = lines.filtered("picking_id")
     assert set(delivered.picking_id.mapped("state")) == {"assigned"}
-    assert len(delivered) == (len(delivered) if GIFT_CALLS else N), len(delivered)
     assert set(delivered.mapped("state")) == {"sent"}
     ours_queued = queued(campaign.mailing_ids)
     assert ours_queued == (N, N, 2 * N), ours_queued
@@ -343,9 +380,10 @@ def main():
     )
 
     # Odoo natively, same partners
-    deliveries, messages, native_calls, native_queued = native(
-        warehouse, gift, partner_ids[: len(delivered)], partner_ids
-    )
+    assert len(delivered) == delivering, len(delivered)
+    if not NATIVE_FIRST:
+        native_figures = native(warehouse, gift, partner_ids[:delivering], partner_ids)
+    deliveries, messages, native_calls, native_queued = native_figures
     assert native_queued == (N, N, 2 * N), native_queued
     print(
         f"native: deliveries ({len(delivered)}) {deliveries:.1f} s (stock.picking.create by {PICKING_BATCH}), messages "

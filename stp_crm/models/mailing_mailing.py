@@ -71,7 +71,11 @@ class MailingMailing(models.Model):
         return True
 
     def _action_send_mail(self, res_ids=None):
-        """Advertising SMS due outside 07:00-22:00 (Vietnam time) wait for 07:00."""
+        """Advertising SMS due outside 07:00-22:00 (Vietnam time) wait for 07:00. The queue's sending of
+        a campaign's mailings goes in bounded batches: at most what is left of the call's budget
+        (``MAILING_BATCH_SIZE`` messages for all of them, or a batch each outside the cron); a mailing
+        with recipients left stays sending, and Odoo's mailing cron is called again for them. Given
+        recipients (a test send, a resend of some) are sent as asked."""
         now = fields.Datetime.now()
         waiting = self.filtered(
             lambda m: m.mailing_type == "sms"
@@ -83,19 +87,10 @@ class MailingMailing(models.Model):
             mailing.write({"state": "in_queue", "schedule_type": "scheduled", "schedule_date": opening})
             self.env.ref(MAILING_CRON)._trigger(opening)
         mailings = self - waiting
-        # Given recipients (a test send, a resend of some) are sent as asked; the queue's sending of
-        # a campaign's mailing goes in bounded batches.
         batched = self.browse() if res_ids else mailings.filtered(lambda m: m.sudo().stp_campaign_id)
         super(MailingMailing, mailings - batched)._action_send_mail(res_ids=res_ids)
-        batched._stp_send_batch()
-        return True
-
-    def _stp_send_batch(self):
-        """Queue the next recipients of these campaign mailings, at most what is left of the call's
-        budget (``MAILING_BATCH_SIZE`` messages for all of them, or a batch each outside the cron): a
-        mailing with recipients left stays sending, and Odoo's mailing cron is called again for them."""
         budget = self.env.cr.cache.get(BUDGET_KEY) or {"left": MAILING_BATCH_SIZE, "more": 0}
-        for mailing in self:
+        for mailing in batched:
             remaining = mailing._get_remaining_recipients()
             batch = remaining[: max(budget["left"], 0)]
             if not batch and remaining:
@@ -111,6 +106,7 @@ class MailingMailing(models.Model):
                 budget["more"] += 1
         if budget["more"]:
             self.env.ref(MAILING_CRON)._trigger()
+        return True
 
     @api.model
     def _process_mass_mailing_queue(self):
