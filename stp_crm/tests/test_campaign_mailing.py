@@ -1,9 +1,12 @@
 from datetime import datetime
+from unittest.mock import patch
 
 from odoo.tests import HttpCase, tagged
 
-from .common import freeze_now, freeze_test_clock
-from .test_campaign import LAUNCH_DAY, CampaignCommon
+from odoo.addons.stp_crm.models import mailing_mailing
+
+from .common import cron_call, freeze_now, freeze_test_clock
+from .test_campaign import LAUNCH_DAY, MAILING_CRON, CampaignCommon
 
 SMS_TEMPLATE = "stp_crm.stp_crm_campaign_sms_template"
 
@@ -210,3 +213,64 @@ class TestCampaignOptOutHttp(HttpCase):
         self.assertTrue(self.env["mail.blacklist"].search([("email", "=", "huy@example.vn")]), "a global opt-out")
         confirmation = self.env["mail.mail"].search([("email_to", "=", "huy@example.vn"), ("mailing_id", "=", False)])
         self.assertIn("You will receive no more advertising", confirmation.body_html)
+
+
+@tagged("post_install", "-at_install")
+class TestCampaignMailingBatches(CampaignCommon):
+    """A campaign's mailings are queued in bounded calls of Odoo's mailing cron (50,000 recipients would
+    make one call of minutes): ``MAILING_BATCH_SIZE`` messages a call for every mailing together."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        for i, customer in enumerate(cls.customers):
+            customer.mobile = f"+84 912 000 00{i}"
+        cls.sms_template = cls.env.ref(SMS_TEMPLATE)
+
+    _launch = TestCampaignMailing._launch
+
+    def _mailing_states(self, campaign):
+        campaign.mailing_ids.invalidate_recordset()
+        return {mailing.mailing_type: mailing.state for mailing in campaign.mailing_ids}
+
+    def _queued(self, campaign):
+        mailings = campaign.mailing_ids.ids
+        return (
+            self.env["mail.mail"].search_count([("mailing_id", "in", mailings)]),
+            self.env["sms.sms"].search_count([("mailing_id", "in", mailings)]),
+        )
+
+    def test_mailings_queue_in_bounded_cron_calls(self):
+        freeze_test_clock(self, LAUNCH_DAY)
+        campaign = self._launch()  # an e-mail and an SMS to the four customers
+        with patch.object(mailing_mailing, "MAILING_BATCH_SIZE", 3):
+            self.assertEqual(cron_call(self.env, MAILING_CRON), (3, 2), "3 messages queued, 2 mailings wait")
+            self.assertEqual(sum(self._queued(campaign)), 3)
+            self.assertEqual(self._mailing_states(campaign), {"mail": "sending", "sms": "sending"})
+            self.assertEqual(set(campaign.mailing_ids.mapped("kpi_mail_required")), {False}, "after the last batch")
+            self.assertEqual(cron_call(self.env, MAILING_CRON)[0], 3, "3 more")
+            self.assertEqual(sum(self._queued(campaign)), 6)
+            self.assertEqual(cron_call(self.env, MAILING_CRON)[1], 0, "nothing left")
+        self.assertEqual(self._queued(campaign), (4, 4))
+        self.assertEqual(self._mailing_states(campaign), {"mail": "done", "sms": "done"})
+        self.assertEqual(set(campaign.mailing_ids.mapped("kpi_mail_required")), {True})
+        traces = self.env["mailing.trace"].search([("mass_mailing_id", "in", campaign.mailing_ids.ids)])
+        self.assertEqual(len(traces), 8, "one trace a recipient and channel: none twice")
+        self.assertEqual(set(traces.mapped("res_id")), set(campaign.line_ids.ids))
+
+    def test_mailing_call_queries_do_not_grow_with_the_recipients(self):
+        """A call of the mailing cron queueing a campaign's e-mail and SMS: the same queries for two
+        recipients as for four (Odoo sends a mailing of a single recipient at once instead)."""
+        freeze_test_clock(self, LAUNCH_DAY)
+        counts = []
+        two, four = f"[('id', 'in', {self.customers[:2].ids})]", f"[('category_id', 'in', [{self.vip.id}])]"
+        for segment in (two, two, four):  # the first one warms the caches
+            campaign = self._launch(segment_domain=segment)
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            cron_call(self.env, MAILING_CRON)
+            self.env.flush_all()
+            counts.append(self.env.cr.sql_log_count - before)
+            self.assertEqual(self._mailing_states(campaign), {"mail": "done", "sms": "done"})
+        self.assertEqual(counts[1], counts[2], "the same queries for two recipients and for four")
