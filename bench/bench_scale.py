@@ -21,6 +21,8 @@ from odoo import fields, sql_db
 
 from odoo.addons.stp_crm.populate.tools import generate_values, populate
 
+from bench.data import insert_invoices
+
 N = int(os.environ.get("STP_BENCH_PARTNERS", "100000"))
 INVOICES_PER_PARTNER = 3
 HEAVY_EVENTS = 10_000
@@ -65,8 +67,8 @@ def build():
         partners = env["res.partner"].search([("ref", "=", TAG)])
     if not env["account.move"].search_count([("ref", "=", TAG)], limit=1):
         started = time.perf_counter()
-        insert_invoices(partners, INVOICES_PER_PARTNER, "INV/BENCH")
-        insert_invoices(partners[:1], HEAVY_EVENTS, "INV/BENCH/HEAVY")
+        insert_invoices(env, partners, INVOICES_PER_PARTNER, "INV/BENCH", TAG)
+        insert_invoices(env, partners[:1], HEAVY_EVENTS, "INV/BENCH/HEAVY", TAG)
         env.cr.commit()
         print(f"built invoices with SQL in {time.perf_counter() - started:.0f} s", flush=True)
     if not env["stp.crm.ticket"].search_count([], limit=1):
@@ -123,39 +125,6 @@ def insert_partners(count):
         "UPDATE res_partner SET commercial_partner_id = id WHERE ref = %s AND commercial_partner_id IS NULL", [TAG]
     )
     env.invalidate_all()
-
-
-def insert_invoices(partners, per_partner, prefix):
-    """Posted customer invoices spread over the last 12 months, untaxed amounts of
-    5 to 250 million VND: the columns the tier, the timeline and the lists read."""
-    company = env.company
-    journal = env["account.journal"].search([("type", "=", "sale"), ("company_id", "=", company.id)], limit=1)
-    env.cr.execute(
-        """
-        INSERT INTO account_move (journal_id, currency_id, company_id, state, move_type, auto_post, name, ref,
-                                  date, invoice_date, partner_id, commercial_partner_id,
-                                  amount_untaxed, amount_total, amount_untaxed_signed, amount_total_signed,
-                                  amount_residual, amount_residual_signed, payment_state,
-                                  create_date, write_date, create_uid, write_uid)
-        SELECT %(journal)s, %(currency)s, %(company)s, 'posted', 'out_invoice', 'no',
-               %(prefix)s || '/' || p.id || '/' || s.n, %(tag)s, d.day, d.day, p.id, p.id,
-               a.amount, a.amount * 1.1, a.amount, a.amount * 1.1, 0, 0, 'paid',
-               now(), now(), 1, 1
-          FROM unnest(%(partner_ids)s::int[]) AS p(id)
-         CROSS JOIN generate_series(1, %(per_partner)s) AS s(n)
-         CROSS JOIN LATERAL (SELECT (CURRENT_DATE - ((p.id * 7 + s.n * 13) %% 360))::date AS day) AS d
-         CROSS JOIN LATERAL (SELECT (ARRAY[5, 40, 90, 250])[1 + (p.id + s.n) %% 4] * 1000000.0 AS amount) AS a
-        """,
-        {
-            "journal": journal.id,
-            "currency": company.currency_id.id,
-            "company": company.id,
-            "tag": TAG,
-            "partner_ids": partners.ids,
-            "per_partner": per_partner,
-            "prefix": prefix,
-        },
-    )
 
 
 # ----------------------------------------------------------------------

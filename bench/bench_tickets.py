@@ -35,6 +35,8 @@ from lxml import etree
 
 from odoo import Command, fields, sql_db
 
+from bench.data import insert_invoices
+
 N_TICKETS = int(os.environ.get("STP_BENCH_TICKETS", "50000"))
 N_PARTNERS = int(os.environ.get("STP_BENCH_PARTNERS", "100000"))
 INVOICES_PER_PARTNER = 3
@@ -135,13 +137,13 @@ def build():
         print(f"built {N_TICKETS} opportunities in {time.perf_counter() - started:.0f} s", flush=True)
     if not env["account.move"].search_count([("ref", "=", TAG)], limit=1):
         started = time.perf_counter()
-        insert_invoices(heavy, HEAVY_EVENTS, "INV/TBENCH")
+        insert_invoices(env, heavy, HEAVY_EVENTS, "INV/TBENCH", TAG)
         build_heavy_customer(heavy, staff, teams)
         env.cr.commit()
         print(f"built the heavy customer's events in {time.perf_counter() - started:.0f} s", flush=True)
     if not env["account.move"].search_count([("name", "=like", "INV/TBENCH3/%")], limit=1):
         started = time.perf_counter()
-        insert_invoices(partners[1:], INVOICES_PER_PARTNER, "INV/TBENCH3")
+        insert_invoices(env, partners[1:], INVOICES_PER_PARTNER, "INV/TBENCH3", TAG)
         env.cr.commit()
         print(f"built {INVOICES_PER_PARTNER} invoices a customer in {time.perf_counter() - started:.0f} s", flush=True)
     env.cr.execute("ANALYZE")
@@ -268,39 +270,6 @@ def clone_followers(model, table, ids):
         ON CONFLICT DO NOTHING
         """,
         [model, ids],
-    )
-
-
-def insert_invoices(partners, per_partner, prefix):
-    """Posted customer invoices over the last 12 months (the columns the timeline and the lists
-    read), with SQL as in ``bench_scale.py``: posting them through the ORM takes hours."""
-    company = env.company
-    journal = env["account.journal"].search([("type", "=", "sale"), ("company_id", "=", company.id)], limit=1)
-    env.cr.execute(
-        """
-        INSERT INTO account_move (journal_id, currency_id, company_id, state, move_type, auto_post, name, ref,
-                                  date, invoice_date, partner_id, commercial_partner_id,
-                                  amount_untaxed, amount_total, amount_untaxed_signed, amount_total_signed,
-                                  amount_residual, amount_residual_signed, payment_state,
-                                  create_date, write_date, create_uid, write_uid)
-        SELECT %(journal)s, %(currency)s, %(company)s, 'posted', 'out_invoice', 'no',
-               %(prefix)s || '/' || p.id || '/' || s.n, %(tag)s, d.day, d.day, p.id, p.id,
-               a.amount, a.amount * 1.1, a.amount, a.amount * 1.1, 0, 0, 'paid',
-               now(), now(), 1, 1
-          FROM unnest(%(partner_ids)s::int[]) AS p(id)
-         CROSS JOIN generate_series(1, %(per_partner)s) AS s(n)
-         CROSS JOIN LATERAL (SELECT (CURRENT_DATE - ((p.id * 7 + s.n * 13) %% 360))::date AS day) AS d
-         CROSS JOIN LATERAL (SELECT (ARRAY[5, 40, 90, 250])[1 + (p.id + s.n) %% 4] * 1000000.0 AS amount) AS a
-        """,
-        {
-            "journal": journal.id,
-            "currency": company.currency_id.id,
-            "company": company.id,
-            "tag": TAG,
-            "partner_ids": partners.ids,
-            "per_partner": per_partner,
-            "prefix": prefix,
-        },
     )
 
 
