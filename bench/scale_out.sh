@@ -26,6 +26,7 @@ DURATION="${DURATION:-60s}"
 PG_PORT="${PG_PORT:-55432}"
 REPLICA_PORT="${REPLICA_PORT:-55433}"
 HTTP_PORT="${HTTP_PORT:-18069}"
+SPAWN_RATE="${SPAWN_RATE:-1}"  # users started per second (50 logins at once overflow Odoo's listen backlog)
 LIST_P95_MS="${LIST_P95_MS:-1000}"
 # A cron worker runs every due job (each up to 10 batches) between two pings of Odoo's
 # watchdog: the limit covers that whole round, here every STP CRM job due at once.
@@ -181,7 +182,7 @@ log "locust: $USERS users for $DURATION"
 wake_crons &
 WAKE_PID=$!
 STP_LOAD_DB="$DB" STP_LOAD_PORT="$HTTP_PORT" STP_LOAD_CREATED="$WORK/created.tsv" STP_LOAD_ZALO_TEMPLATE="$ZALO_TEMPLATE" \
-    "$LOCUST" -f "$HERE/locustfile.py" --headless --users "$USERS" --spawn-rate 5 --run-time "$DURATION" \
+    "$LOCUST" -f "$HERE/locustfile.py" --headless --users "$USERS" --spawn-rate "$SPAWN_RATE" --run-time "$DURATION" \
     --host "http://127.0.0.1:$HTTP_PORT" --csv "$WORK/locust" --only-summary >"$WORK/locust.out" 2>&1 || true
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 replica_after=$(replica_reads)
