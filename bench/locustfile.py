@@ -5,8 +5,15 @@ Two kinds of users, as in real life:
     browser does, which is where Odoo 18 sends the ``@api.readonly`` methods
     (web_search_read, web_read_group, read_group, ...) to the read replica: the
     Eisenhower board, moving cards, timelines, analyses.
+    They also send a Zalo message to a customer (the composer of the customer's form:
+    a ZNS queued, sent by the Zalo cron to the fake Zalo of `bench/fake_services.py`)
+    and write to a customer from a ticket's chatter (an email queued in mail.mail, sent
+    by Odoo's mail queue cron to the SMTP sink of the same script).
   * IntegrationUser (OdooLocust, odoolib over /jsonrpc): other systems creating
     tickets and contracts. /jsonrpc always runs on the primary.
+
+Operations whose name starts with one of LIST_READS are the list and kanban reads
+(`bench/scale_out.sh` checks their p95).
 
 Every created record carries a unique name; the names are written to
 $STP_LOAD_CREATED (one per line, "model<TAB>name") for the checks after the run.
@@ -16,11 +23,13 @@ import functools
 import itertools
 import os
 import random
+import time
 import uuid
 
 import httpx
 import odoolib.tools
 from locust import HttpUser, between, events, task
+from locust.exception import StopUser
 from OdooLocust.OdooLocustUser import OdooLocustUser
 
 # odoolib posts with httpx's 5 s default timeout; a login on a loaded server takes longer.
@@ -29,8 +38,11 @@ odoolib.tools.httpx = type("Httpx", (), {"post": staticmethod(functools.partial(
 DATABASE = os.environ["STP_LOAD_DB"]
 LOGIN = os.environ.get("STP_LOAD_LOGIN", "admin")
 PASSWORD = os.environ.get("STP_LOAD_PASSWORD", "admin")
+ZALO_TEMPLATE = int(os.environ.get("STP_LOAD_ZALO_TEMPLATE") or 0)
 CREATED = []
+LIST_READS = ("board: columns", "board: cards", "timeline: page", "tickets: ", "customers: list")
 QUADRANTS = ["do_first", "schedule", "delegate", "eliminate"]
+LOGIN_TRIES = 3  # a login the saturated server refused at the socket is tried again (each try counted)
 _ids = itertools.count(1)
 
 
@@ -45,14 +57,49 @@ class BoardUser(HttpUser):
     wait_time = between(0.5, 2)
 
     def on_start(self):
-        self.client.post(
-            "/web/session/authenticate",
-            json={"jsonrpc": "2.0", "params": {"db": DATABASE, "login": LOGIN, "password": PASSWORD}},
-        )
+        for _try in range(LOGIN_TRIES):
+            with self.client.post(
+                "/web/session/authenticate",
+                json={"jsonrpc": "2.0", "params": {"db": DATABASE, "login": LOGIN, "password": PASSWORD}},
+                name="web login",
+                catch_response=True,
+            ) as response:
+                logged_in = response.ok and "error" not in response.json()
+                if not logged_in:
+                    response.failure(response.text[:200] or str(response.error))
+            if logged_in:
+                break
+            time.sleep(2)
+        else:
+            raise StopUser()  # not a stream of "Session expired" for every later call
         self.partner_ids = [
             row["id"]
             for row in self.call(
-                "res.partner", "search_read", [[("customer_rank", ">", 0)]], {"fields": ["id"], "limit": 200}
+                "res.partner",
+                "search_read",
+                [[("customer_rank", ">", 0)]],
+                {"fields": ["id"], "limit": 200},
+                name="set-up: customers",
+            )
+        ]
+        self.zalo_partner_ids = [
+            row["id"]
+            for row in self.call(
+                "res.partner",
+                "search_read",
+                [[("customer_rank", ">", 0), ("phone", "=like", "+84%")]],
+                {"fields": ["id"], "limit": 200},
+                name="set-up: customers with a Vietnamese number",
+            )
+        ]
+        self.ticket_ids = [
+            row["id"]
+            for row in self.call(
+                "stp.crm.ticket",
+                "search_read",
+                [[("partner_id.email", "!=", False)]],
+                {"fields": ["id"], "limit": 200},
+                name="set-up: tickets of customers with an email",
             )
         ]
 
@@ -126,6 +173,8 @@ class BoardUser(HttpUser):
     def read_timeline(self):
         """The Timeline button of a customer (an @api.readonly method), then its first page."""
         spec = {"date": {}, "event_type": {}, "name": {}, "amount": {}}
+        if not self.partner_ids:
+            return
         partner_id = random.choice(self.partner_ids)
         action = self.call("res.partner", "action_stp_open_timeline", [[partner_id]], name="timeline: button")
         if action:
@@ -150,8 +199,111 @@ class BoardUser(HttpUser):
             name="analysis: customers by tier",
         )
 
+    @task(3)
+    def tickets_kanban(self):
+        """The ticket kanban (grouped by stage), then the list (first page)."""
+        columns = self.call(
+            "stp.crm.ticket",
+            "web_read_group",
+            [[], ["__count"], ["stage_id"]],
+            {"limit": 80},
+            name="tickets: kanban columns",
+        )
+        card = {
+            "number": {},
+            "name": {},
+            "partner_id": {"fields": {"display_name": {}}},
+            "stage_id": {"fields": {"display_name": {}}},
+            "sla_state": {},
+            "priority": {},
+            "color": {},
+        }
+        for group in (columns or {}).get("groups", [])[:4]:
+            stage = group["stage_id"] and group["stage_id"][0]
+            self.call(
+                "stp.crm.ticket",
+                "web_search_read",
+                [],
+                {"domain": [("stage_id", "=", stage)], "specification": card, "limit": 40},
+                name="tickets: kanban cards",
+            )
+        row = {
+            **card,
+            "ticket_type": {},
+            "lot_id": {"fields": {"display_name": {}}},
+            "warranty_state": {},
+            "team_id": {"fields": {"display_name": {}}},
+            "user_id": {"fields": {"display_name": {}}},
+            "date_deadline": {},
+        }
+        self.call(
+            "stp.crm.ticket",
+            "web_search_read",
+            [],
+            {"domain": [], "specification": row, "limit": 80, "count_limit": 10001},
+            name="tickets: list page",
+        )
+
+    @task(2)
+    def customers_list(self):
+        spec = {
+            "complete_name": {},
+            "phone": {},
+            "email": {},
+            "city": {},
+            "state_id": {"fields": {"display_name": {}}},
+            "user_id": {"fields": {"display_name": {}}},
+            "stp_tier": {},
+        }
+        self.call(
+            "res.partner",
+            "web_search_read",
+            [],
+            {"domain": [("customer_rank", ">", 0)], "specification": spec, "limit": 80, "count_limit": 10001},
+            name="customers: list page",
+        )
+
+    @task(1)
+    def send_zalo(self):
+        """The customer form's Send Zalo Message: the composer, then its Send button."""
+        if not ZALO_TEMPLATE or not self.zalo_partner_ids:
+            return
+        composer = self.call(
+            "stp.crm.zalo.composer",
+            "web_save",
+            [[], {"partner_id": random.choice(self.zalo_partner_ids), "template_id": ZALO_TEMPLATE}],
+            {"specification": {"phone": {}}},
+            name="zalo: composer",
+        )
+        if composer and composer[0]["phone"]:  # the form shows no Zalo number otherwise: nobody sends
+            self.call("stp.crm.zalo.composer", "action_send", [[composer[0]["id"]]], name="zalo: queue a message")
+
+    @task(1)
+    def message_customer(self):
+        """A message to the customer from a ticket's chatter, queued for the mail cron."""
+        if not self.ticket_ids:
+            return
+        ticket_id = random.choice(self.ticket_ids)
+        [ticket] = self.call("stp.crm.ticket", "read", [[ticket_id], ["partner_id"]], name="chatter: ticket") or [{}]
+        if ticket.get("partner_id"):
+            self.call(
+                "stp.crm.ticket",
+                "message_post",
+                [[ticket_id]],
+                {
+                    "body": f"Chào anh/chị, phiếu của anh/chị đang được xử lý ({uuid.uuid4().hex[:8]}).",
+                    "message_type": "comment",
+                    "subtype_xmlid": "mail.mt_comment",
+                    "partner_ids": [ticket["partner_id"][0]],
+                    "context": {"mail_notify_force_send": False},
+                },
+                name="chatter: message to the customer",
+            )
+
     @task(1)
     def create_ticket_in_form(self):
+        if not self.partner_ids:
+            return
         name = f"Tải thử web {uuid.uuid4().hex[:12]}"
         if self.call(
             "stp.crm.ticket",
@@ -174,7 +326,14 @@ class IntegrationUser(OdooLocustUser):
     def on_start(self):
         self.port = int(os.environ["STP_LOAD_PORT"])
         self.host = "127.0.0.1"
-        super().on_start()
+        for try_number in range(1, LOGIN_TRIES + 1):
+            try:
+                super().on_start()
+                break
+            except Exception:  # noqa: BLE001 - refused at the socket by the saturated server (OdooLocust counted it)
+                if try_number == LOGIN_TRIES:
+                    raise StopUser() from None
+                time.sleep(2)
         self.partner_ids = self.client.get_model("res.partner").search([("customer_rank", ">", 0)], limit=200)
         self.product_ids = self.client.get_model("product.product").search([("sale_ok", "=", True)], limit=20)
 

@@ -279,6 +279,9 @@ class StpCrmContract(models.Model):
     def create(self, vals_list):
         # Lines can only be added to drafts: a contract is created as a draft with its
         # lines; one asked for as running is then confirmed by the Confirm action.
+        # Odoo runs a request again with the same arguments after a concurrency error: the
+        # caller's values stay as given (their number and state are set and taken here).
+        vals_list = [dict(vals) for vals in vals_list]
         self._stp_check_guarded_create(vals_list)
         states = [vals.pop("state", "draft") for vals in vals_list]
         if set(states) - {"draft", "running"}:

@@ -2,6 +2,7 @@ import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 _logger = logging.getLogger(__name__)
 
@@ -85,7 +86,10 @@ class StpCrmInteraction(models.Model):
         """Create the interactions logged on their own (emails, done activities), in
         the customer's company. Each is created in a savepoint: one that cannot be
         written is logged as an error and never breaks the message post, the
-        incoming email or the activity that triggered it."""
+        incoming email or the activity that triggered it. A concurrency error (another
+        transaction wrote the same rows) is no such failure: it goes up, and Odoo runs the
+        whole request again (swallowed, it left the transaction aborted and the request
+        failed)."""
         interactions = self.sudo().browse()
         for vals in vals_list:
             customer = self.env["res.partner"].sudo().browse(vals["partner_id"]).commercial_partner_id
@@ -94,6 +98,8 @@ class StpCrmInteraction(models.Model):
             try:
                 with self.env.cr.savepoint():
                     interactions |= self.sudo().create(vals)
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                raise
             except Exception:  # noqa: BLE001 - whatever the cause, the triggering action goes on
                 _logger.exception("STP CRM: could not log the interaction %r", vals.get("summary"))
         return interactions

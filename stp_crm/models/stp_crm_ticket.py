@@ -580,6 +580,9 @@ class StpCrmTicket(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        # Odoo runs a request again with the same arguments after a concurrency error: the
+        # caller's values stay as given (a number set here would be refused the second time).
+        vals_list = [dict(vals) for vals in vals_list]
         for vals in vals_list:
             if vals.get("number") == "/":
                 del vals["number"]  # the placeholder default, which the sequence replaces

@@ -100,6 +100,26 @@ class TestContract(StpCrmContractCommon):
         self.assertEqual(int(second.number[-5:]), int(first.number[-5:]) + 1)
         self.assertNotEqual(first.copy().number, first.number)
 
+    def test_create_twice_with_the_same_values(self):
+        """Odoo runs a request again with the same arguments after a serialization failure
+        (two users at once): the retry creates the contract as the first try would have."""
+        values = {
+            "name": "Hợp đồng tạo lại",
+            "partner_id": self.customer.id,
+            "date_start": "2026-01-01",
+            "date_end": "2026-12-31",
+            "state": "running",
+            "line_ids": [Command.create({"product_id": self.compressor.id, "quantity": 1, "price_unit": 100.0})],
+        }
+        contracts = self.env["stp.crm.contract"]
+        with freeze_now(self.env, "2026-07-01 09:00:00"):
+            first = contracts.create(values)
+            self.assertEqual(values["state"], "running", "the caller's values are left as given")
+            self.assertNotIn("number", values)
+            retried = contracts.create(values)
+        self.assertEqual((first.state, retried.state), ("running", "running"))
+        self.assertNotEqual(first.number, retried.number)
+
     def test_number_sequence_per_company(self):
         other_company = self.setup_other_company(name="Công ty Chi Nhánh")["company"]
         sequences = self.env["ir.sequence"].search([("code", "=", "stp.crm.contract")])

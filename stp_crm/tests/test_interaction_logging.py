@@ -1,6 +1,8 @@
 from contextlib import contextmanager
 from unittest.mock import patch
 
+from psycopg2.errors import SerializationFailure
+
 from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase, tagged
 
@@ -46,6 +48,19 @@ class TestInteractionLoggingNeverBreaks(TransactionCase, StpCrmUsersMixin):
         with patch.object(interaction_class, "create", failing_create), self.assertLogs(LOGGER, "ERROR") as logs:
             yield
         self.assertIn("could not log the interaction", logs.output[0])
+
+    def test_concurrency_error_goes_up_for_odoo_to_retry(self):
+        """Under load two requests write the same rows: PostgreSQL refuses one, and Odoo runs
+        it again only if the error reaches it (the 50-user load met it on a message post)."""
+        interaction_class = type(self.env["stp.crm.interaction"])
+
+        def concurrent_create(records, vals_list):
+            raise SerializationFailure("could not serialize access due to concurrent update")
+
+        with patch.object(interaction_class, "create", concurrent_create), self.assertRaises(SerializationFailure):
+            self.env["stp.crm.interaction"].with_user(self.crm_only)._stp_log_automatically(
+                [{"partner_id": self.customer.id, "channel": "email", "summary": "Báo giá"}]
+            )
 
     def test_message_post_goes_through(self):
         for how in ("orm", "sql"):

@@ -109,6 +109,18 @@ class TestTicket(TicketCommon):
         with self.assertRaises(ValidationError):
             self._ticket(ticket_type="repair")
 
+    def test_create_twice_with_the_same_values(self):
+        """Odoo runs a request again with the same arguments after a serialization failure
+        (two users at once): the retry creates the ticket as the first try would have."""
+        values = {"name": "Máy kêu to", "partner_id": self.customer.id, "team_id": self.team.id}
+        given = dict(values)
+        tickets = self.env["stp.crm.ticket"].with_user(self.stp_user)
+        with freeze_now(self.env, "2026-11-23 08:00:00"):
+            first, retried = tickets.create(values), tickets.create(values)
+        self.assertEqual(values, given, "the caller's values are left as given")
+        self.assertNotEqual(first.number, retried.number)
+        self.assertEqual(retried.partner_id, self.customer)
+
     def test_numbers_restart_each_year(self):
         branch = self.env["res.company"].create({"name": "Chi nhánh Huế"})
         tickets = self.env["stp.crm.ticket"].with_company(branch)
