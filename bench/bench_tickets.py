@@ -56,44 +56,21 @@ rows = []
 # ----------------------------------------------------------------------
 # Data
 # ----------------------------------------------------------------------
-def bench_users():
+def bench_user(login, name, *groups):
+    """The bench's user ``login`` (created once) with the groups of those xmlids."""
     users = env["res.users"].with_context(no_reset_password=True)
-    agent = users.search([("login", "=", "stp_bench_agent")])
-    if not agent:
-        agent = users.create(
-            {
-                "name": "Nhân viên hỗ trợ (bench)",
-                "login": "stp_bench_agent",
-                "groups_id": [
-                    Command.link(env.ref("stp_crm.group_stp_crm_user").id),
-                    Command.link(env.ref("sales_team.group_sale_salesman").id),
-                ],
-            }
-        )
-    manager = users.search([("login", "=", "stp_bench_manager")])
-    if not manager:
-        users.create(
-            {
-                "name": "Quản lý (bench)",
-                "login": "stp_bench_manager",
-                "groups_id": [
-                    Command.link(env.ref("stp_crm.group_stp_crm_manager").id),
-                    Command.link(env.ref("sales_team.group_sale_manager").id),
-                ],
-            }
-        )
-    others = users.search([("login", "like", "stp_bench_other_")])
-    for i in range(len(others), 4):
-        others |= users.create(
-            {
-                "name": f"Nhân viên {i} (bench)",
-                "login": f"stp_bench_other_{i}",
-                "groups_id": [
-                    Command.link(env.ref("stp_crm.group_stp_crm_user").id),
-                    Command.link(env.ref("sales_team.group_sale_salesman").id),
-                ],
-            }
-        )
+    return users.search([("login", "=", login)]) or users.create(
+        {"name": name, "login": login, "groups_id": [Command.link(env.ref(group).id) for group in groups]}
+    )
+
+
+def bench_users():
+    agent_groups = ("stp_crm.group_stp_crm_user", "sales_team.group_sale_salesman")
+    agent = bench_user("stp_bench_agent", "Nhân viên hỗ trợ (bench)", *agent_groups)
+    bench_user("stp_bench_manager", "Quản lý (bench)", "stp_crm.group_stp_crm_manager", "sales_team.group_sale_manager")
+    others = env["res.users"].concat(
+        *(bench_user(f"stp_bench_other_{i}", f"Nhân viên {i} (bench)", *agent_groups) for i in range(4))
+    )
     return agent, others
 
 
