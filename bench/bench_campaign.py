@@ -32,6 +32,10 @@ Launch, 2026-12-03, shared 2-core machine (two CI runs and other sessions; load 
       (15 gift calls)                          (1.56)                     53.9 s in one call (1.10)
     12:32 10,000, 8.0-2.2        8.8 s         3,050: 50.6 s / 65.4 s     20,000 in 10 calls 60.5 s /
       (native first)                           (0.77)                     64.9 s, one call 58.4 s (0.93)
+    13:13 50,000, 0.6-4.0        38.6 s        50,000: 1,287.1 s / 769.2 s  100,000 in 50 calls 478.1 s /
+      (whole launch; make test     (10 calls)    (1.67; native on an idle   313.8 s, mail in one call of
+      beside it 13:26-13:46)                     machine)                   263.7 s, SMS sliced (1.52)
+      launch 1,765.2 s in 301 calls, slowest 18.2 s; ratio 1.63; generation + launch 1,803.8 s
 Whichever runs second gains or loses with the load (2 to 10 within minutes): launch 1.30 ours first,
 0.85 native first, at 10,000.
 Slowest calls: gift cron 16.6 s (200 recipients), mailing cron 47.5 s (2,500 messages, load 9.7:
