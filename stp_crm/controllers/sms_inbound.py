@@ -6,9 +6,10 @@ from odoo import SUPERUSER_ID, http
 from odoo.exceptions import UserError
 from odoo.http import request
 
+from ..models.res_config_settings import SMS_INBOUND_TOKEN_PARAM
+
 _logger = logging.getLogger(__name__)
 
-TOKEN_PARAM = "stp_crm.sms_inbound_token"
 # The names SMS gateways give the sender and the text of a mobile-originated (MO) message.
 SENDER_KEYS = ("from", "sender", "phone", "msisdn")
 TEXT_KEYS = ("text", "message", "content", "body", "sms")
@@ -28,7 +29,7 @@ class StpCrmSmsInbound(http.Controller):
                 return self._answer(400, "not JSON")
             if not isinstance(params, dict):
                 return self._answer(400, "not a JSON object")
-        expected = request.env["ir.config_parameter"].sudo().get_param(TOKEN_PARAM) or ""
+        expected = request.env["ir.config_parameter"].sudo().get_param(SMS_INBOUND_TOKEN_PARAM) or ""
         given = request.httprequest.headers.get("X-STP-Token") or params.get("token") or ""
         if not expected or not isinstance(given, str) or not hmac.compare_digest(expected.encode(), given.encode()):
             _logger.warning("SMS inbound webhook: refused (wrong or missing token)")

@@ -561,11 +561,15 @@ class ResPartner(models.Model):
     )
 
     def _compute_stp_interaction_stats(self):
-        stats = self.commercial_partner_id._stp_interaction_stats()
-        for partner in self:
-            partner.stp_last_interaction_date, partner.stp_interaction_count_90d = stats.get(
-                partner.commercial_partner_id.id, (False, 0)
-            )
+        commercial_ids = [partner.commercial_partner_id.id for partner in self]
+        stats = self.browse(commercial_ids)._stp_interaction_stats()
+        rows = [stats.get(commercial_id, (False, 0)) for commercial_id in commercial_ids]
+        # Straight into the cache, as Field.write does for the records being computed: the
+        # partner list computes both for each of its rows, and assigning them one record
+        # at a time was half of what the two columns cost the page (docs/scaling.md).
+        cache = self.env.cache
+        cache.update(self, self._fields["stp_last_interaction_date"], [row[0] for row in rows])
+        cache.update(self, self._fields["stp_interaction_count_90d"], [row[1] for row in rows])
 
     def _stp_interaction_stats(self):
         """{partner id: (last interaction date, interactions of the last 90 days)} for

@@ -1,6 +1,6 @@
 import json
 
-from odoo.tests import BaseCase, HttpCase, tagged
+from odoo.tests import BaseCase, HttpCase, new_test_user, tagged
 
 from ..models.stp_crm_consent import sms_opt_out_keyword
 from .common import freeze_test_clock
@@ -146,3 +146,18 @@ class TestSmsInboundWebhook(HttpCase):
         )
         self.assertEqual(response.status_code, 400)
         self._nothing_written()
+
+    def test_token_from_the_settings(self):
+        """An administrator types or generates the token in Settings ▸ STP CRM; nobody else sees it."""
+        settings = self.env["res.config.settings"].with_user(self.env.ref("base.user_admin"))
+        settings.create({"stp_sms_inbound_token": "typed-secret"}).execute()
+        self.assertEqual(self.env["ir.config_parameter"].get_param("stp_crm.sms_inbound_token"), "typed-secret")
+        self.assertEqual(self._post({"from": "84912000111", "text": "Cảm ơn"}, token="typed-secret").status_code, 200)
+        settings.create({}).action_stp_generate_sms_inbound_token()
+        generated = self.env["ir.config_parameter"].get_param("stp_crm.sms_inbound_token")
+        self.assertGreaterEqual(len(generated), 40)
+        self.assertEqual(self._post({"from": "84912000111", "text": "Cảm ơn"}, token="typed-secret").status_code, 403)
+        self.assertEqual(self._post({"from": "84912000111", "text": "Cảm ơn"}, token=generated).status_code, 200)
+        self._nothing_written()
+        manager = new_test_user(self.env, login="sms_token_manager", groups="stp_crm.group_stp_crm_manager")
+        self.assertNotIn("stp_sms_inbound_token", settings.with_user(manager).fields_get(), "a secret for admins only")
