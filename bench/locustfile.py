@@ -28,7 +28,8 @@ import uuid
 
 import httpx
 import odoolib.tools
-from locust import HttpUser, between, events, task
+from locust import between, events, task
+from locust.contrib.fasthttp import FastHttpUser
 from locust.exception import StopUser
 from OdooLocust.OdooLocustUser import OdooLocustUser
 
@@ -52,9 +53,14 @@ def _write_created(**_kwargs):
         created.writelines(f"{model}\t{name}\n" for model, name in CREATED)
 
 
-class BoardUser(HttpUser):
+class BoardUser(FastHttpUser):
+    """A person in the web client. FastHttpUser (geventhttpclient), locust's own low-overhead
+    client: with HttpUser (requests), locust took one of this machine's two cores from the
+    server it measures (docs/scaling.md)."""
+
     weight = 3
     wait_time = between(0.5, 2)
+    network_timeout = connection_timeout = 120.0  # a login on a loaded server takes seconds
 
     def on_start(self):
         for _try in range(LOGIN_TRIES):

@@ -3,7 +3,7 @@
 # this machine only (127.0.0.1). Starts, in a temporary directory:
 #   * a PostgreSQL primary (a fresh local cluster) holding a copy of $SOURCE_DB,
 #   * a streaming replica of it (pg_basebackup -R, another port),
-#   * Odoo with --workers=4 --max-cron-threads=2 --db_replica_host/port, on $HTTP_PORT,
+#   * Odoo with --workers=$WORKERS (4) --max-cron-threads=2 --db_replica_host/port, on $HTTP_PORT,
 #   * a fake Zalo and an SMTP sink (bench/fake_services.py, ports the system picks): the
 #     copy's Zalo URLs, IAP/SMS endpoints and outgoing mail all point there, its other mail
 #     servers are archived, and only the STP CRM crons and Odoo's mail queue stay active,
@@ -28,6 +28,7 @@ REPLICA_PORT="${REPLICA_PORT:-55433}"
 HTTP_PORT="${HTTP_PORT:-18069}"
 SPAWN_RATE="${SPAWN_RATE:-1}"  # users started per second (50 logins at once overflow Odoo's listen backlog)
 LIST_P95_MS="${LIST_P95_MS:-1000}"
+WORKERS="${WORKERS:-4}"  # HTTP workers (Odoo's rule of thumb: 2 per core + 1)
 # A cron worker runs every due job (each up to 10 batches) between two pings of Odoo's
 # watchdog: the limit covers that whole round, here every STP CRM job due at once.
 CRON_LIMIT="${CRON_LIMIT:-900}"
@@ -121,11 +122,11 @@ wake_crons() {  # what ir.cron._trigger() sends: cron workers wake up instead of
     while sleep 10; do sql "$PG_PORT" postgres "SELECT pg_notify('cron_trigger', '$DB')" >/dev/null || true; done
 }
 
-log "Odoo: 4 workers, 2 cron workers, reads on the replica, http://127.0.0.1:$HTTP_PORT"
+log "Odoo: $WORKERS workers, 2 cron workers, reads on the replica, http://127.0.0.1:$HTTP_PORT"
 python3 "${ODOO_SRC:-/opt/odoo18}/odoo-bin" --addons-path="$ODOO_ADDONS" --data-dir="$WORK/odoo-data" -d "$DB" --db-filter="^$DB\$" \
     --db_host=127.0.0.1 --db_port="$PG_PORT" --db_user=root \
     --db_replica_host=127.0.0.1 --db_replica_port="$REPLICA_PORT" \
-    --workers=4 --max-cron-threads=2 --http-port="$HTTP_PORT" --gevent-port="$((HTTP_PORT + 1))" \
+    --workers="$WORKERS" --max-cron-threads=2 --http-port="$HTTP_PORT" --gevent-port="$((HTTP_PORT + 1))" \
     --smtp=127.0.0.1 --smtp-port="$SMTP_PORT" \
     --http-interface=127.0.0.1 --limit-time-real=120 --limit-time-real-cron="$CRON_LIMIT" \
     --logfile="$WORK/odoo.log" --log-level=info 2>"$WORK/odoo.stderr" &
@@ -182,7 +183,7 @@ log "locust: $USERS users for $DURATION"
 wake_crons &
 WAKE_PID=$!
 STP_LOAD_DB="$DB" STP_LOAD_PORT="$HTTP_PORT" STP_LOAD_CREATED="$WORK/created.tsv" STP_LOAD_ZALO_TEMPLATE="$ZALO_TEMPLATE" \
-    "$LOCUST" -f "$HERE/locustfile.py" --headless --users "$USERS" --spawn-rate "$SPAWN_RATE" --run-time "$DURATION" \
+    /usr/bin/time -f "%U %S" -o "$WORK/locust.cpu" "$LOCUST" -f "$HERE/locustfile.py" --headless --users "$USERS" --spawn-rate "$SPAWN_RATE" --run-time "$DURATION" \
     --host "http://127.0.0.1:$HTTP_PORT" --csv "$WORK/locust" --only-summary >"$WORK/locust.out" 2>&1 || true
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 replica_after=$(replica_reads)
@@ -203,8 +204,11 @@ kill "$FAKE_PID" 2>/dev/null && wait "$FAKE_PID" 2>/dev/null || true
 FAKE_PID=""
 
 echo
-echo "## Load: $USERS users, $DURATION, 4 workers + 2 cron workers, primary + streaming replica"
+echo "## Load: $USERS users, $DURATION, $WORKERS workers + 2 cron workers, primary + streaming replica"
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load average before $load_before, at the end $load_after"
+# The load generator shares the cores with the server it measures: what it took of them.
+read -r locust_user locust_sys < <(tail -1 "$WORK/locust.cpu") || true  # after time's exit-status line
+echo "locust's own CPU time: ${locust_user:-?} s user + ${locust_sys:-?} s system"
 python3 - "$WORK/locust_stats.csv" <<'PY'
 import csv, sys
 print(f"| {'operation':<34} | {'requests':>8} | {'failures':>8} | {'req/s':>6} | {'p50 ms':>6} | {'p95 ms':>6} |")
