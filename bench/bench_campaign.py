@@ -39,6 +39,13 @@ Launch, 2026-12-03, shared 2-core machine (two CI runs and other sessions; load 
       launch 1,765.2 s in 301 calls, slowest 18.2 s; ratio 1.63; generation + launch 1,803.8 s
 Whichever runs second gains or loses with the load (2 to 10 within minutes): launch 1.30 ours first,
 0.85 native first, at 10,000.
+With each side from the same database and a fresh cache per call (this code), 3 December afternoon:
+    16:32 10,000, idle           6.8 s         154.5 s / 144.3 s (1.07)   20,000 67.4 s / 53.2 s (1.27); launch 1.12
+    16:40 50,000, ours beside a  39.5 s        1,012.6 s / 1,011.9 s      100,000 in 50 calls 607.5 s / 495.1 s,
+      niced make test            (10 calls)    (1.00; calls 3.7->4.1 s,   mail in one call of 409.3 s, SMS sliced
+                                               native 3.8->4.6 s)         (1.23); launch 1.08, 311 calls, slowest 26.8 s
+(The old bench's 50,000 rows above measured its carried-over cache and shared gift quant: our calls
+grew from 3.9 s to 12.6 s.)
 Slowest calls: gift cron 16.6 s (200 recipients), mailing cron 47.5 s (2,500 messages, load 9.7:
 hence 2,000 a call), generation 15.4 s (5,000). (1) Odoo 18's SMS queue passes every recipient's id
 to its composer as a literal limited to 100 KiB: it fails past about 14,000 recipients; the bench
